@@ -1,0 +1,1 @@
+"""srcfn emulator: runs Segment Source Functions locally (see issue: Emulator)."""

@@ -1,0 +1,1 @@
+"""srcfn generator: load and validate source specs, render the files Segment needs."""

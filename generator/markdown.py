@@ -1,0 +1,50 @@
+"""Markdown building blocks; spec text is escaped here, never in a template."""
+from __future__ import annotations
+
+import re
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
+_PLAIN_YAML = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()-]*$")
+
+
+def inline(text: str) -> str:
+    """Plain text (a name) made safe inside Markdown prose; `cell` adds what tables need."""
+    return _INLINE_SPECIAL.sub(r"\\\1", text)
+
+
+def code(text: str) -> str:
+    """`text` as a code span, with a fence longer than any backtick run inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def cell(markdown: str) -> str:
+    """Markdown text made safe for one table cell: pipes escaped, line breaks as <br>."""
+    lines = [line.strip() for line in re.split(r"\r\n|\r|\n", markdown.strip())]
+    return "<br>".join(lines).replace("|", "\\|")
+
+
+def table(headers: tuple[str, str], rows: list[tuple[str, str]]) -> str:
+    """A pipe table with leading pipes and padded columns (cells must already be escaped)."""
+    widths = [max([len(headers[i])] + [len(r[i]) for r in rows]) for i in range(2)]
+    lines = ["| " + " | ".join(headers[i].ljust(widths[i]) for i in range(2)) + " |",
+             "| " + " | ".join("-" * widths[i] for i in range(2)) + " |"]
+    lines += ["| " + " | ".join(r[i].ljust(widths[i]) for i in range(2)) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def quote_block(text: str) -> str:
+    """Prefix every line with `> ` (an empty line with `>`), as callouts need."""
+    return "\n".join(f"> {line}".rstrip() for line in text.splitlines())
+
+
+def yaml_scalar(text: str) -> str:
+    """A front matter value: plain when unambiguous, else single-quoted."""
+    return text if _PLAIN_YAML.match(text) else "'" + text.replace("'", "''") + "'"
+
+
+def join_words(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c` (Segment's style omits the serial comma in lists like these)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,61 @@
+"""`srcfn check`: the CI gate. Specs valid and build/ identical to a fresh generation; writes nothing."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.render import OUTPUTS, render_all
+
+from .workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Stale:
+    """One output file that does not match what its spec generates."""
+    path: Path
+    slug: str
+    problem: str   # "stale" | "missing" | "unexpected"
+    diff: str      # unified diff, committed → generated ("" when not applicable)
+    line: int      # first differing line of the committed file
+
+    def message(self) -> str:
+        if self.problem == "missing":
+            return f"missing: not generated yet; run `srcfn generate {self.slug}`"
+        if self.problem == "unexpected":
+            return f"unexpected file in build/: no spec generates it (spec {self.slug!r} not found, or not a srcfn output)"
+        return f"stale: differs from a fresh generation of its spec; run `srcfn generate {self.slug}`"
+
+
+def find_stale(ws: Workspace, all_specs: bool) -> list[Stale]:
+    found: list[Stale] = []
+    for loaded in ws.loaded:
+        slug = loaded.spec.source.slug
+        for name, text in render_all(loaded.spec).items():
+            found += _compare(ws.build_folder(slug) / name, slug, text)
+    if all_specs:
+        found += _orphans(ws)
+    return found
+
+
+def _compare(path: Path, slug: str, expected: str) -> list[Stale]:
+    if not path.is_file():
+        return [Stale(path, slug, "missing", "", 1)]
+    actual = path.read_bytes().decode("utf-8", errors="replace")
+    if actual == expected:
+        return []
+    old, new = actual.splitlines(keepends=True), expected.splitlines(keepends=True)
+    diff = "".join(difflib.unified_diff(old, new, f"{path} (committed)", f"{path} (generated)"))
+    line = next((i + 1 for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)) + 1)
+    return [Stale(path, slug, "stale", diff, line)]
+
+
+def _orphans(ws: Workspace) -> list[Stale]:
+    """Generated-looking folders of build/ that no spec owns (other tools' folders are left alone)."""
+    slugs = {loaded.spec.source.slug for loaded in ws.loaded}
+    if not ws.build_dir.is_dir():
+        return []
+    found = []
+    for folder in sorted(p for p in ws.build_dir.iterdir() if p.is_dir() and p.name not in slugs):
+        found += [Stale(folder / n, folder.name, "unexpected", "", 1) for n in OUTPUTS if (folder / n).is_file()]
+    return found
