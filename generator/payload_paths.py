@@ -1,42 +1,39 @@
-"""Answer "can this dotted path exist in a payload that validates?" from the payload JSON Schema."""
+"""Answer "does the payload JSON Schema declare this dotted path?" for the semantic checks."""
 from __future__ import annotations
+
+import re
 
 from typing import Any
 
 
 def path_in_schema(schema: Any, path: tuple[str, ...], root: Any = None) -> bool:
-    """False only when the schema rules the path out; an open schema admits any path."""
+    """True when the schema declares the path: through `properties`, array `items`, or a map's
+    `additionalProperties` / `patternProperties` schema. Undeclared keys of open objects do not count,
+    so a typo in a path is caught even where the payload allows extra keys."""
     root = schema if root is None else root
     if not path:
         return schema is not False
     if not isinstance(schema, dict):
-        return schema is not False
-    if "$ref" in schema and isinstance(schema["$ref"], str) and schema["$ref"].startswith("#/"):
-        target = _resolve(root, schema["$ref"])
-        if target is not None and not path_in_schema(target, path, root):
-            return False
-    branches = schema.get("anyOf", []) + schema.get("oneOf", [])
-    if branches and not any(path_in_schema(b, path, root) for b in branches):
         return False
-    if any(not path_in_schema(b, path, root) for b in schema.get("allOf", [])):
-        return False
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/") and path_in_schema(_resolve(root, ref), path, root):
+        return True
+    branches = schema.get("anyOf", []) + schema.get("oneOf", []) + schema.get("allOf", [])
+    if any(path_in_schema(b, path, root) for b in branches):
+        return True
     return _step(schema, path, root)
 
 
 def _step(schema: dict, path: tuple[str, ...], root: Any) -> bool:
     head, rest = path[0], path[1:]
-    types = schema.get("type")
-    types = {types} if isinstance(types, str) else set(types or ())
-    if types and "object" not in types and not ("array" in types and head.isdigit()):
-        return False
     if head in schema.get("properties", {}):
         return path_in_schema(schema["properties"][head], rest, root)
-    if "array" in types and head.isdigit():
-        return path_in_schema(schema.get("items", True), rest, root)
-    extra = schema.get("additionalProperties", True)
-    if schema.get("patternProperties"):
+    if head.isdigit() and "items" in schema:
+        return path_in_schema(schema["items"], rest, root)
+    if any(re.search(pattern, head) for pattern in schema.get("patternProperties", {})):
         return True
-    return path_in_schema(extra, rest, root)
+    extra = schema.get("additionalProperties")
+    return isinstance(extra, dict) and path_in_schema(extra, rest, root)
 
 
 def _resolve(root: Any, ref: str) -> Any:

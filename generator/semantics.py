@@ -28,7 +28,7 @@ def check_semantics(spec: dict[str, Any], out: Collector, folder_slug: str | Non
     settings = _check_settings(spec, out)
     events = _check_events(spec, out)
     _check_identity(spec, events, out)
-    _check_expressions(spec, payload if payload_ok else True, settings, out)
+    _check_expressions(spec, payload if payload_ok else None, settings, out)
     _check_properties(spec, out)
     for i, section in enumerate(spec.get("extra_sections", [])):
         if section["title"].strip().lower() in STANDARD_SECTIONS:
@@ -143,26 +143,33 @@ def _expressions(spec: dict):
         rules = spec["identity"].get(kind, [])
         for i, rule in enumerate([rules] if isinstance(rules, dict) else rules):
             yield f"/identity/{kind}" + ("" if isinstance(rules, dict) else f"/{i}") + "/value", rule["value"]
-    for base, traits in [("/identity/traits", spec["identity"].get("traits", {}))] + [
-            (f"/events/{i}/traits", e.get("traits", {})) for i, e in enumerate(spec["events"])]:
-        for name, trait in traits.items():
-            ptr = pointer_join(base, name)
-            yield ptr, {"template": name}
-            yield (ptr + "/value", trait["value"]) if isinstance(trait, dict) and "value" in trait else (ptr, trait)
+    for ptr, name, trait in _traits(spec):
+        yield (ptr + "/value", trait["value"]) if isinstance(trait, dict) and "value" in trait else (ptr, trait)
     for name, prop in spec.get("properties", {}).items():
         yield pointer_join("/properties", name, "from"), prop["from"]
 
 
-def _check_expressions(spec: dict, payload: Any, settings: dict, out: Collector) -> None:
-    for ptr, expr in _expressions(spec):
+def _traits(spec: dict):
+    """Every (pointer, name, trait) of the identity traits and the identify events' traits."""
+    for base, traits in [("/identity/traits", spec["identity"].get("traits", {}))] + [
+            (f"/events/{i}/traits", e.get("traits", {})) for i, e in enumerate(spec["events"])]:
+        for name, trait in traits.items():
+            yield pointer_join(base, name), name, trait
+
+
+def _check_expressions(spec: dict, payload: Any | None, settings: dict, out: Collector) -> None:
+    """Templates parse, paths name declared payload fields (unless the payload schema is broken), settings exist."""
+    # A trait name is a template too: `Listrak_list_{listId}` must name a payload field.
+    named = [(ptr, {"template": name}, ptr) for ptr, name, _ in _traits(spec)]
+    for ptr, expr, name_ptr in [(p, e, None) for p, e in _expressions(spec)] + named:
         try:
-            paths = list(body_paths(expr, ptr))
+            paths = [(name_ptr or where, path) for where, path in body_paths(expr, ptr)]
         except TemplateError as exc:
             out.add(ptr, f"bad template: {exc}")
             continue
-        for where, path in paths:
+        for where, path in paths if payload is not None else ():
             if not path_in_schema(payload, path):
-                out.add(where, f"{'.'.join(path)!r} names no field of the webhook payload schema")
+                out.add(where, f"{'.'.join(path)!r} names no field declared by the webhook payload schema")
         for where, name in settings_read(expr, ptr):
             if name not in settings:
                 out.add(where, f"unknown setting {name!r}; declare it under settings")

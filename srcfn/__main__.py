@@ -1,0 +1,3 @@
+from srcfn.cli import main
+
+main()
