@@ -33,7 +33,12 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def check_against_meta_schema(value: Any, out: Collector) -> None:
     """Add a finding for every way `value` breaks the meta-schema."""
-    for error in sorted(_validator().iter_errors(value), key=lambda e: list(map(str, e.absolute_path))):
+    report_schema_errors(_validator(), value, out)
+
+
+def report_schema_errors(validator: jsonschema.protocols.Validator, value: Any, out: Collector) -> None:
+    """Add one located finding per schema error of `value`; any schema may use `x-message`."""
+    for error in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path))):
         _report(error, out)
 
 

@@ -1,0 +1,99 @@
+"""Fixtures: webhook requests with the calls or error they must produce.
+
+Read from srcfn's format (`{request: {method, url, headers, query, body | raw}, settings, http, expect}`),
+Segment's functions-library format (`{payload: {body, headers, queryParameters | url}, settings}`), or, for
+`replay`, a bare webhook body. Malformed files raise FixtureError with located findings.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jsonschema
+
+from generator.documents import load_document
+from generator.findings import Collector, SpecError
+from generator.metaschema import report_schema_errors
+
+DEFAULT_URL = "https://fn.segmentapis.com/?b=srcfn-emulator"
+
+
+class FixtureError(SpecError):
+    """A fixture that cannot be used; carries located findings like a spec error."""
+
+
+@dataclass
+class Fixture:
+    name: str      # what people read
+    ident: str     # what identifies it in output: the file path, or FILE:LINE for replay lines
+    request: dict  # {method, url, headers, body}: what the worker receives
+    settings: dict = field(default_factory=dict)
+    http: list = field(default_factory=list)
+    expect: dict | None = None
+    path: Path | None = None
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    text = resources.files("emulator").joinpath("schema/fixture.schema.json").read_text(encoding="utf-8")
+    return jsonschema.Draft202012Validator(json.loads(text))
+
+
+def load_fixture(path: Path, display: str | None = None) -> Fixture:
+    try:
+        doc = load_document(path, display)
+    except SpecError as exc:
+        raise FixtureError(exc.findings) from None
+    out = doc.collector()
+    return from_value(doc.value, out, path.stem, display or str(path), path)
+
+
+def from_value(value: Any, out: Collector, default_name: str, ident: str, path: Path | None = None) -> Fixture:
+    """A fixture from a parsed value; a dict without `request` or `payload` is a bare webhook body."""
+    if isinstance(value, dict) and "request" not in value and "payload" not in value:
+        value = {"request": {"body": value}}
+    report_schema_errors(_validator(), value, out)
+    if out.errors:
+        raise FixtureError(out.findings)
+    if "request" in value:
+        request = _srcfn_request(value["request"])
+    else:
+        request = _library_request(value["payload"])
+    return Fixture(name=value.get("name", default_name), ident=ident, request=request,
+                   settings=value.get("settings", {}), http=value.get("http", []), expect=value.get("expect"), path=path)
+
+
+def _body_text(request: dict) -> str:
+    if "raw" in request:
+        return request["raw"]
+    body = request.get("body")
+    if body is None:
+        return ""
+    return body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def _with_query(url: str, query: dict) -> str:
+    if not query:
+        return url
+    pairs = [(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])]
+    return url + ("&" if "?" in url else "?") + urlencode(pairs)
+
+
+def _srcfn_request(req: dict) -> dict:
+    return {"method": req.get("method", "POST"), "url": _with_query(req.get("url", DEFAULT_URL), req.get("query", {})),
+            "headers": req.get("headers", {}), "body": _body_text(req)}
+
+
+def _library_request(payload: dict) -> dict:
+    url = payload.get("url") or _with_query(DEFAULT_URL, payload.get("queryParameters", {}))
+    return {"method": "POST", "url": url, "headers": payload.get("headers", {}), "body": _body_text(payload)}
+
+
+def discover(folder: Path) -> list[Path]:
+    """The fixture files of a folder, sorted by name."""
+    return sorted(p for p in folder.glob("*.json") if p.is_file()) if folder.is_dir() else []

@@ -1,0 +1,195 @@
+"""The emulator: run fixtures through a Source Function in a persistent Node worker.
+
+    with Emulator(Path("build/yotpo/handler.js"), plan=TrackingPlan.load(...)) as emu:
+        for result in emu.run(fixtures):
+            ...
+
+Up to `window` invocations are in flight at once; results come back in input order. A worker that stops
+answering (a busy loop blocks its event loop) or dies (out of memory) is replaced, and the invocations it
+had not answered are re-run one at a time, so a runaway is identified and no result is lost or given to
+another fixture.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .contracts import TrackingPlan
+from .errors import EmulatorError, WorkerCrashed
+from .expectations import mismatch
+from .fixtures import Fixture
+from .redaction import Redactor
+from .results import Result, classify
+from .transport import EOF_MARK, NodeWorker
+
+ISOLATION_MODES = ("scope", "context", "warm")
+FETCH_MODES = ("stub", "bridge", "network")
+
+
+@dataclass(frozen=True)
+class Options:
+    timeout: float = 5.0          # seconds per invocation (Segment: 5 s)
+    isolation: str = "scope"      # scope | context | warm (README: "Isolation")
+    deployed: bool = False        # sort body keys as deployed functions receive them
+    fetch: str = "stub"           # stub: only fixture stubs; bridge: Python answers (requests); network: real
+    node: str | None = None       # a node binary instead of the packaged one
+    max_memory_mb: int = 512
+    window: int = 64              # invocations in flight
+    grace: float = 0.5            # silence past timeout + grace means the event loop is blocked
+    settings: dict = field(default_factory=dict)   # defaults under each fixture's own settings
+    sensitive: tuple[str, ...] = ()                # setting names whose values never appear in output
+
+
+class Emulator:
+    def __init__(self, handler: Path, options: Options = Options(), plan: TrackingPlan | None = None,
+                 fetch_bridge: Callable[[dict], dict] | None = None):
+        if options.isolation not in ISOLATION_MODES:
+            raise EmulatorError(f"isolation must be one of {', '.join(ISOLATION_MODES)}")
+        self.handler = handler
+        self.options = options
+        self.plan = plan
+        self.fetch_bridge = fetch_bridge
+        self.worker: NodeWorker | None = None
+        self.source = handler.read_text(encoding="utf-8")
+        self._next_id = 0
+
+    def __enter__(self) -> Emulator:
+        self._start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.worker:
+            self.worker.close()
+            self.worker = None
+
+    def _start(self) -> None:
+        self.worker = NodeWorker(self.options.node, self.options.max_memory_mb)
+        self.worker.send({"op": "load", "source": self.source, "filename": str(self.handler),
+                          "isolation": self.options.isolation, "timeout_ms": int(self.options.timeout * 1000),
+                          "deployed": self.options.deployed})
+        reply = self.worker.receive(30)
+        if reply is None or reply.get("op") == "eof":
+            raise WorkerCrashed(f"the Node worker died loading {self.handler}: {self.worker.describe_exit()}")
+        if reply["op"] == "load_error":
+            err = reply["error"]
+            raise HandlerLoadError(f"{self.handler}: the handler does not load: {_first_line(err)}")
+
+    def _restart(self) -> None:
+        self.worker.kill()
+        self.worker.close()
+        self._start()
+
+    def invoke(self, fixture: Fixture) -> Result:
+        return next(iter(self.run([fixture])))
+
+    def run(self, fixtures: Iterable[Fixture], window: int | None = None) -> Iterator[Result]:
+        """Results in input order, with up to `window` invocations in flight."""
+        window = window or self.options.window
+        source = iter(fixtures)
+        pending: dict[int, Fixture] = {}
+        finished: dict[int, Result] = {}
+        order: list[int] = []
+        exhausted = False
+        last_activity = time.monotonic()
+        while True:
+            while not exhausted and len(pending) < window:
+                fixture = next(source, None)
+                if fixture is None:
+                    exhausted = True
+                    break
+                if not pending:
+                    last_activity = time.monotonic()
+                order.append(self._send(fixture, pending))
+            while order and order[0] in finished:
+                yield finished.pop(order.pop(0))
+            if not pending:
+                if exhausted:
+                    return
+                continue
+            message = self.worker.receive(0.05)
+            now = time.monotonic()
+            if message is None:
+                if now - last_activity > self.options.timeout + self.options.grace:
+                    finished.update(self._recover(pending, "blocked"))
+                    last_activity = time.monotonic()
+                continue
+            last_activity = now
+            if message is EOF_MARK:
+                finished.update(self._recover(pending, "died"))
+            elif message["op"] == "result":
+                fixture = pending.pop(message["id"])
+                finished[message["id"]] = self._result(fixture, message)
+            elif message["op"] == "fetch":
+                self._answer_fetch(message)
+                last_activity = time.monotonic()
+
+    def _send(self, fixture: Fixture, pending: dict[int, Fixture]) -> int:
+        self._next_id += 1
+        pending[self._next_id] = fixture
+        self.worker.send({"op": "invoke", "id": self._next_id, "request": fixture.request,
+                          "settings": {**self.options.settings, **fixture.settings}, "http": fixture.http,
+                          "fetch": self.options.fetch})
+        return self._next_id
+
+    def _recover(self, pending: dict[int, Fixture], how: str) -> dict[int, Result]:
+        """Replace the worker, then re-run what it left unanswered one at a time to find the runaway."""
+        leftovers = sorted(pending.items())
+        pending.clear()
+        out_of_memory = how == "died" and self.worker.ran_out_of_memory()
+        self._restart()
+        if len(leftovers) == 1:
+            ident, fixture = leftovers[0]
+            return {ident: self._runaway(fixture, "memory" if out_of_memory else how)}
+        return {ident: next(iter(self.run([fixture], window=1))) for ident, fixture in leftovers}
+
+    def _runaway(self, fixture: Fixture, how: str) -> Result:
+        limit = int(self.options.timeout * 1000)
+        if how == "memory":
+            raw = {"type": "OutOfMemory", "kind": "memory",
+                   "message": f"the handler ran out of memory (limit {self.options.max_memory_mb} MB); worker replaced"}
+        elif how == "blocked":
+            raw = {"type": "Timeout", "kind": "timeout",
+                   "message": f"the handler did not finish within {limit} ms (its event loop was blocked; worker replaced)"}
+        else:
+            raw = {"type": "WorkerCrashed", "kind": "other", "message": "the Node worker died running the handler; worker replaced"}
+        return self._finish(fixture, Result(fixture.ident, error=classify(raw), duration_ms=float(limit)))
+
+    def _result(self, fixture: Fixture, message: dict) -> Result:
+        result = Result(fixture.ident, calls=message["calls"], logs=message["logs"],
+                        duration_ms=message["duration_ms"], discarded=message.get("discarded", 0),
+                        error=classify(message["error"]) if message["error"] else None)
+        return self._finish(fixture, result)
+
+    def _finish(self, fixture: Fixture, result: Result) -> Result:
+        settings = {**self.options.settings, **fixture.settings}
+        Redactor([settings.get(name) for name in self.options.sensitive]).apply(result)
+        if self.plan is not None:
+            result.violations = self.plan.violations(result.calls)
+        result.mismatch = mismatch(fixture, result)
+        return result
+
+    def _answer_fetch(self, message: dict) -> None:
+        reply = {"op": "fetch_result", "fid": message["fid"]}
+        if self.fetch_bridge is None:
+            reply["error"] = "no fetch bridge is configured"
+        else:
+            try:
+                reply["response"] = self.fetch_bridge(message["request"])
+            except Exception as exc:  # the handler sees a rejected fetch, as with a network failure
+                reply["error"] = f"{type(exc).__name__}: {exc}"
+        self.worker.send(reply)
+
+
+class HandlerLoadError(EmulatorError):
+    """The handler script does not compile."""
+
+
+def _first_line(err: dict) -> str:
+    stack = err.get("stack") or ""
+    where = stack.splitlines()[0] if stack else ""
+    return f"{err.get('type')}: {err.get('message')}" + (f" ({where})" if where and ":" in where else "")

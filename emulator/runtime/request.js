@@ -1,0 +1,80 @@
+"use strict";
+// The `request` argument: synchronous json()/text(), WHATWG Headers and URL, and the checks Segment applies
+// before a function runs (POST only, JSON or form Content-Type, 512 KiB).
+
+const MAX_BODY_BYTES = 512 * 1024;
+const CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded"];
+
+// Returns {request} or {reject: {kind, message}} for a request Segment would refuse. `parse` is the
+// handler realm's JSON.parse, so parsed objects have the handler's own prototypes.
+function buildRequest(spec, deployed, parse) {
+  const method = (spec.method || "POST").toUpperCase();
+  if (method !== "POST") {
+    return { reject: { kind: "MethodNotAllowed", message: `Source Functions accept only POST requests, not ${method}` } };
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(spec.headers || {})) {
+    headers.set(name, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  const mediaType = (headers.get("content-type") || "application/json").split(";")[0].trim().toLowerCase();
+  if (!CONTENT_TYPES.includes(mediaType)) {
+    return { reject: { kind: "UnsupportedMediaType", message: `Content-Type must be application/json or application/x-www-form-urlencoded, not ${mediaType}` } };
+  }
+  let raw = spec.body === undefined || spec.body === null ? "" : String(spec.body);
+  const size = Buffer.byteLength(raw, "utf8");
+  if (size > MAX_BODY_BYTES) {
+    return { reject: { kind: "PayloadTooLarge", message: `the payload is ${size} bytes; Segment accepts at most 524288 (512 KiB)` } };
+  }
+  const form = mediaType === "application/x-www-form-urlencoded";
+  if (deployed && !form) raw = sortedJson(raw);
+  let parsed;
+  let parseError;
+  const request = {
+    headers,
+    url: new URL(spec.url || "https://fn.segmentapis.com/?b=srcfn-emulator"),
+    json() {
+      if (parsed === undefined && parseError === undefined) {
+        try {
+          parsed = form ? formObject(raw) : parse(raw);
+        } catch (err) {
+          parseError = err;
+        }
+      }
+      if (parseError) throw new SyntaxError(parseError.message);
+      return parsed;
+    },
+    text() {
+      return raw;
+    },
+  };
+  return { request };
+}
+
+// Deployed functions receive the JSON body re-serialised with its object keys sorted.
+function sortedJson(raw) {
+  try {
+    return JSON.stringify(sortKeys(JSON.parse(raw)));
+  } catch (err) {
+    return raw; // not JSON: json() will throw as it does in production
+  }
+}
+
+function sortKeys(v) {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v === null || typeof v !== "object") return v;
+  const out = {};
+  for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
+  return out;
+}
+
+// Form bodies: one value per field, a list when a field repeats.
+function formObject(raw) {
+  const out = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = v;
+    else out[k] = [].concat(out[k], v);
+  }
+  return out;
+}
+
+module.exports = { buildRequest, MAX_BODY_BYTES };

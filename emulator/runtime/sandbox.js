@@ -1,0 +1,106 @@
+"use strict";
+// Runs a handler script in node:vm contexts with Segment's globals, in one of three isolation modes:
+//   scope   (default) each invocation re-runs the script's top level in a pooled context it has to itself:
+//           fresh var/let/const/functions, implicit globals removed afterwards; ~3 µs instead of ~0.5 ms.
+//   context a fresh vm context per invocation.
+//   warm    the top level runs once; module state persists across invocations, like a warm function.
+//           Invocations run one at a time so the shared bindings know whose call is whose.
+
+const vm = require("vm");
+const crypto = require("crypto");
+const { BINDINGS } = require("./invocation");
+
+const LIBRARY_GLOBALS = {
+  _: "lodash 4", moment: "moment-timezone", xml: "xml", xml2js: "xml2js", jsonwebtoken: "jsonwebtoken",
+  OAuth: "oauth", AWS: "aws-sdk", stripe: "stripe", twilio: "twilio",
+};
+
+function errorClass(name) {
+  const cls = class extends Error {
+    constructor(message) {
+      super(message);
+      this.name = name;
+    }
+  };
+  Object.defineProperty(cls, "name", { value: name });
+  return cls;
+}
+
+const ERRORS = {
+  EventNotSupported: errorClass("EventNotSupported"),
+  InvalidEventPayload: errorClass("InvalidEventPayload"),
+  ValidationError: errorClass("ValidationError"),
+  RetryError: errorClass("RetryError"),
+};
+
+function makeCache() {
+  const entries = new Map();
+  return Object.freeze({
+    async load(key, ttl, loader) {
+      const hit = entries.get(key);
+      if (hit && hit.expires > Date.now()) return hit.value;
+      const value = await loader();
+      entries.set(key, { value, expires: Date.now() + Number(ttl) });
+      return value;
+    },
+    delete(key) {
+      entries.delete(key);
+    },
+  });
+}
+
+class Sandbox {
+  constructor(source, filename, isolation) {
+    this.isolation = isolation;
+    // The wrapper makes the top level re-runnable and binds per-invocation globals lexically.
+    const wrapped = `(function (${BINDINGS.join(", ")}) {${source}\n;return typeof onRequest === "function" ? onRequest : undefined;\n})`;
+    this.script = new vm.Script(wrapped, { filename });
+    this.shared = {
+      ...ERRORS, cache: makeCache(), crypto, Buffer, URL, URLSearchParams, Headers, Request, Response, FormData,
+      AbortController, TextEncoder, TextDecoder, atob, btoa, structuredClone, queueMicrotask,
+    };
+    this.pool = [];
+    this.warm = null;
+  }
+
+  newSlot() {
+    const ctx = vm.createContext({});
+    for (const [name, value] of Object.entries(this.shared)) define(ctx, name, value);
+    for (const [name, lib] of Object.entries(LIBRARY_GLOBALS)) {
+      Object.defineProperty(ctx, name, {
+        configurable: true, enumerable: false,
+        get() {
+          throw new ReferenceError(`${name} is not defined: the srcfn emulator does not provide Segment's ${lib} library global`);
+        },
+      });
+    }
+    const [remove, keys, parse] = vm.runInContext("[(k) => delete globalThis[k], () => Object.keys(globalThis), JSON.parse]", ctx);
+    return { ctx, factory: this.script.runInContext(ctx), remove, keys, parse };
+  }
+
+  // A context (and the function that runs the top level in it) for one invocation.
+  acquire() {
+    if (this.isolation === "context") return this.newSlot();
+    if (this.isolation === "warm") return (this.warm = this.warm || this.newSlot());
+    return this.pool.pop() || this.newSlot();
+  }
+
+  // Scope mode: remove the implicit globals the invocation created and return the context to the pool.
+  // A context whose invocation timed out may still run its code later: it is dropped instead.
+  release(slot, poisoned) {
+    if (this.isolation !== "scope" || poisoned) return;
+    for (const key of slot.keys()) slot.remove(key);
+    this.pool.push(slot);
+  }
+
+  expose(slot, invocation) {
+    const api = invocation.api;
+    for (const name of BINDINGS) define(slot.ctx, name, api[name]);
+  }
+}
+
+function define(target, name, value) {
+  Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+}
+
+module.exports = { Sandbox, ERRORS };

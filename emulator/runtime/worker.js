@@ -1,0 +1,155 @@
+"use strict";
+// srcfn's Node worker: JSON lines on stdin/stdout. One handler per worker.
+//   in:  {op: "load", source, filename, isolation, timeout_ms, deployed}
+//        {op: "invoke", id, request: {method, url, headers, body}, settings, http: [stubs], fetch: "stub"|"bridge"|"network"}
+//        {op: "fetch_result", fid, response: {status, headers, body}} | {op: "fetch_result", fid, error}
+//   out: {op: "ready"} {op: "loaded"} {op: "load_error", error}
+//        {op: "result", id, calls, error, logs, duration_ms}
+//        {op: "fetch", id, fid, request: {url, method, headers, body}}
+// Results may arrive out of order; `id` pairs them with their invocation.
+
+const { Sandbox, ERRORS } = require("./sandbox");
+const { Invocation, BINDINGS } = require("./invocation");
+const { buildRequest } = require("./request");
+const { fetcher, settleBridged } = require("./fetch");
+
+let sandbox = null;
+let options = null;
+let warmOnRequest = null;
+let warmCurrent = null;
+let warmChain = Promise.resolve();
+
+function send(message) {
+  process.stdout.write(JSON.stringify(message) + "\n");
+}
+
+function describe(err) {
+  if (err === null || typeof err !== "object") {
+    return { type: typeof err, message: String(err), kind: "other" };
+  }
+  const type = typeof err.name === "string" && err.name ? err.name : (err.constructor && err.constructor.name) || "Error";
+  const kind = err instanceof ERRORS.EventNotSupported ? "unsupported"
+    : err instanceof ERRORS.ValidationError || err instanceof ERRORS.InvalidEventPayload ? "rejected"
+      : err instanceof ERRORS.RetryError ? "retry" : err.kind || "other";
+  const out = { type, message: String(err.message === undefined ? err : err.message), kind };
+  if (typeof err.stack === "string") out.stack = err.stack;
+  return out;
+}
+
+function load(msg) {
+  try {
+    sandbox = new Sandbox(msg.source, msg.filename, msg.isolation || "scope");
+    options = msg;
+    send({ op: "loaded" });
+  } catch (err) {
+    send({ op: "load_error", error: describe(err) });
+  }
+}
+
+function invoke(msg) {
+  const slot = sandbox.acquire();
+  const built = buildRequest(msg.request || {}, options.deployed, slot.parse);
+  if (built.reject) {
+    sandbox.release(slot, false);
+    send({ op: "result", id: msg.id, calls: [], logs: [], duration_ms: 0, error: { ...built.reject, type: built.reject.kind, kind: "request" } });
+    return Promise.resolve();
+  }
+  const inv = new Invocation(msg.id, ERRORS, fetcher);
+  inv.stubs = msg.http || [];
+  inv.fetchMode = msg.fetch || "stub";
+  const started = process.hrtime.bigint();
+  let done = false;
+  return new Promise((resolve) => {
+    const finish = (error, timedOut) => {
+      if (done) return;
+      done = true;
+      clearTimeout(deadline);
+      inv.close();
+      sandbox.release(slot, timedOut);
+      const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const result = { op: "result", id: msg.id, calls: error ? [] : inv.calls, error: error ? describe(error) : null, logs: inv.logs, duration_ms };
+      if (error) result.discarded = inv.calls.length;
+      send(result);
+      resolve();
+    };
+    const deadline = setTimeout(() => {
+      const err = new Error(`the handler did not finish within ${options.timeout_ms} ms`);
+      err.name = "Timeout";
+      err.kind = "timeout";
+      finish(err, true);
+    }, options.timeout_ms);
+    try {
+      const request = built.request;
+      const onRequest = run(slot, inv);
+      if (typeof onRequest !== "function") {
+        throw new ReferenceError("onRequest is not defined: a Source Function defines `async function onRequest(request, settings)` at top level");
+      }
+      Promise.resolve(onRequest(request, msg.settings || {})).then(() => finish(null, false), (err) => finish(err, false));
+    } catch (err) {
+      finish(err, false);
+    }
+  });
+}
+
+// Runs the top level (scope/context) or reuses the warm onRequest, with the invocation's bindings.
+function run(slot, inv) {
+  if (sandbox.isolation === "warm") {
+    warmCurrent = inv;
+    sandbox.expose(slot, inv);
+    if (!warmOnRequest) warmOnRequest = slot.factory(...BINDINGS.map((name) => delegate(name)));
+    return warmOnRequest;
+  }
+  sandbox.expose(slot, inv);
+  return slot.factory(...inv.bindings());
+}
+
+// Warm mode: the top level ran once, so its bindings forward to the invocation running now.
+function delegate(name) {
+  const current = () => warmCurrent && !warmCurrent.closed ? warmCurrent.api : null;
+  if (name === "Segment" || name === "console") {
+    return new Proxy({}, {
+      get(_, prop) {
+        return (...args) => {
+          const api = current();
+          if (api && typeof api[name][prop] === "function") return api[name][prop](...args);
+          return undefined;
+        };
+      },
+    });
+  }
+  return (...args) => {
+    const api = current();
+    return api ? api[name](...args) : undefined;
+  };
+}
+
+function handle(msg) {
+  switch (msg.op) {
+    case "load":
+      return load(msg);
+    case "invoke":
+      if (sandbox.isolation === "warm") {
+        warmChain = warmChain.then(() => invoke(msg));
+        return undefined;
+      }
+      return invoke(msg);
+    case "fetch_result":
+      return settleBridged(msg);
+    default:
+      throw new Error(`unknown op ${JSON.stringify(msg.op)}`);
+  }
+}
+
+let buffer = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (chunk) => {
+  buffer += chunk;
+  let newline;
+  while ((newline = buffer.indexOf("\n")) !== -1) {
+    const line = buffer.slice(0, newline);
+    buffer = buffer.slice(newline + 1);
+    if (line) handle(JSON.parse(line));
+  }
+});
+process.stdin.on("end", () => process.exit(0));
+send({ op: "ready" });
