@@ -97,6 +97,7 @@ class Emulator:
         exhausted = False
         last_activity = time.monotonic()
         while True:
+            sent = False
             while not exhausted and len(pending) < window:
                 fixture = next(source, None)
                 if fixture is None:
@@ -105,6 +106,9 @@ class Emulator:
                 if not pending:
                     last_activity = time.monotonic()
                 order.append(self._send(fixture, pending))
+                sent = True
+            if sent:
+                self.worker.flush()
             while order and order[0] in finished:
                 yield finished.pop(order.pop(0))
             if not pending:
@@ -133,7 +137,7 @@ class Emulator:
         pending[self._next_id] = fixture
         self.worker.send({"op": "invoke", "id": self._next_id, "request": fixture.request,
                           "settings": {**self.options.settings, **fixture.settings}, "http": fixture.http,
-                          "fetch": self.options.fetch})
+                          "fetch": self.options.fetch}, flush=False)
         return self._next_id
 
     def _recover(self, pending: dict[int, Fixture], how: str) -> dict[int, Result]:
@@ -166,8 +170,9 @@ class Emulator:
         return self._finish(fixture, result)
 
     def _finish(self, fixture: Fixture, result: Result) -> Result:
-        settings = {**self.options.settings, **fixture.settings}
-        Redactor([settings.get(name) for name in self.options.sensitive]).apply(result)
+        if self.options.sensitive:
+            settings = {**self.options.settings, **fixture.settings}
+            Redactor([settings.get(name) for name in self.options.sensitive]).apply(result)
         if self.plan is not None:
             result.violations = self.plan.violations(result.calls)
         result.mismatch = mismatch(fixture, result)

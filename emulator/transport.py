@@ -6,6 +6,7 @@ writing results and a driver blocked writing requests would deadlock on full pip
 """
 from __future__ import annotations
 
+import collections
 import json
 import os
 import queue
@@ -21,7 +22,8 @@ EOF_MARK = {"op": "eof"}
 
 
 class Transport(Protocol):
-    def send(self, message: dict) -> None: ...
+    def send(self, message: dict, flush: bool = True) -> None: ...
+    def flush(self) -> None: ...
     def receive(self, timeout: float) -> dict | None: ...
     def kill(self) -> None: ...
     def close(self) -> None: ...
@@ -40,10 +42,11 @@ class NodeWorker:
         args = [node_path, f"--max-old-space-size={max_memory_mb}", "--permission", "--allow-fs-read=*", worker_script()]
         try:
             self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=subprocess.PIPE, env=env, bufsize=0)
+                                            stderr=subprocess.PIPE, env=env)
         except OSError as exc:
             raise WorkerCrashed(f"cannot start the Node worker ({node_path}): {exc}") from exc
-        self.inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.inbox: queue.SimpleQueue = queue.SimpleQueue()  # batches of messages from the reader thread
+        self._ready: collections.deque = collections.deque()
         self.stderr_tail: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
@@ -53,28 +56,45 @@ class NodeWorker:
             raise WorkerCrashed(f"the Node worker did not start: {self.describe_exit()}")
 
     def _read(self) -> None:
-        for line in self.process.stdout:
-            try:
-                self.inbox.put(json.loads(line))
-            except ValueError:
-                self.inbox.put({"op": "garbage", "line": line[:200].decode("utf-8", "replace")})
-        self.inbox.put(EOF_MARK)
+        """Parse whole pipe reads at once and hand them over as one batch: one queue handoff per read."""
+        fd, pending = self.process.stdout.fileno(), b""
+        while chunk := os.read(fd, 1 << 16):
+            *lines, pending = (pending + chunk).split(b"\n")
+            batch = []
+            for line in lines:
+                try:
+                    batch.append(json.loads(line))
+                except ValueError:
+                    batch.append({"op": "garbage", "line": line[:200].decode("utf-8", "replace")})
+            self.inbox.put(batch)
+        self.inbox.put([EOF_MARK])
 
     def _read_stderr(self) -> None:
         for line in self.process.stderr:
             self.stderr_tail = (self.stderr_tail + [line.decode("utf-8", "replace").rstrip()])[-20:]
 
-    def send(self, message: dict) -> None:
+    def send(self, message: dict, flush: bool = True) -> None:
+        """Queue a message; `flush=False` lets a caller batch several into one write."""
         try:
             self.process.stdin.write(json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n")
+            if flush:
+                self.process.stdin.flush()
         except (BrokenPipeError, OSError, ValueError):
             pass  # the exit shows up as EOF_MARK on the reader side
 
-    def receive(self, timeout: float) -> dict | None:
+    def flush(self) -> None:
         try:
-            message = self.inbox.get(timeout=timeout)
-        except queue.Empty:
-            return None
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+
+    def receive(self, timeout: float) -> dict | None:
+        if not self._ready:
+            try:
+                self._ready.extend(self.inbox.get(timeout=timeout))
+            except queue.Empty:
+                return None
+        message = self._ready.popleft()
         if message.get("op") == "garbage":
             raise ProtocolError(f"the Node worker wrote something that is not JSON: {message['line']!r}")
         return message

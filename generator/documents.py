@@ -39,13 +39,19 @@ class Document:
 def load_document(path: Path, display: str | None = None) -> Document:
     """Load `path` (YAML, or JSON when it ends in .json); a syntax error raises a located SpecError."""
     display = display or str(path)
-    errors = Collector(display)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
+        errors = Collector(display)
         errors.add("", f"cannot read file: {exc}")
         raise SpecError(errors.findings) from None
-    if path.suffix == ".json":
+    return load_document_text(text, display, json_syntax=path.suffix == ".json", path=path)
+
+
+def load_document_text(text: str, display: str, json_syntax: bool = False, path: Path | None = None) -> Document:
+    """Like load_document, for text already read (a line of an NDJSON file, say)."""
+    errors = Collector(display)
+    if json_syntax:
         _check_json_syntax(text, errors)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -53,7 +59,7 @@ def load_document(path: Path, display: str | None = None) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         errors.positions[""] = (line, col)
-        errors.add("", f"invalid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc.problem or exc}")
+        errors.add("", f"invalid {'JSON' if json_syntax else 'YAML'}: {exc.problem or exc}")
         raise SpecError(errors.findings) from None
     except yaml.YAMLError as exc:
         errors.add("", f"invalid YAML: {exc}")
@@ -63,7 +69,7 @@ def load_document(path: Path, display: str | None = None) -> Document:
         raise SpecError(errors.findings)
     value = _build(node, "", errors)
     errors.raise_if_errors()
-    return Document(path, display, value, errors.positions)
+    return Document(path or Path(display), display, value, errors.positions)
 
 
 def _check_json_syntax(text: str, errors: Collector) -> None:

@@ -1,8 +1,10 @@
 """Compile the webhook payload's JSON Schema (draft 2020-12 subset) into readable JavaScript.
 
-Each schema node becomes one function `check_N(v, at)` returning `null` or `[pointer, message]`,
-so `oneOf`/`anyOf`/`not` can try alternatives without throwing. A keyword this compiler does not
-implement raises `UnsupportedSchema` naming its pointer: nothing is ever silently skipped.
+Each schema node becomes one function `check_N(v)` returning `null` or `[pointer, message]`, the pointer
+relative to `v`: a caller prepends its own key only when a check fails, so valid payloads (the common
+case) build no strings. Returning instead of throwing lets `oneOf`/`anyOf`/`not` try alternatives.
+A keyword this compiler does not implement raises `UnsupportedSchema` naming its pointer: nothing is
+ever silently skipped.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ class UnsupportedSchema(ValueError):
 
 
 def compile_validator(schema: Any) -> str:
-    """JavaScript source defining `check_0` … `check_N`; `check_0(body, "")` validates a payload."""
+    """JavaScript source defining `check_0` … `check_N`; `check_0(body)` validates a payload."""
     return _Compiler(schema).run()
 
 
@@ -41,11 +43,13 @@ class _Compiler:
         self.functions: list[str] = []
         self.refs: dict[str, str] = {}
         self.patterns: list[str] = []
+        self.key_sets: list[list[str]] = []
 
     def run(self) -> str:
         self.node(self.root, "")
         # Patterns are compiled once at load time, not per request.
         consts = "".join(f"const PATTERN_{i} = new RegExp({js_literal(p)}, \"u\");\n" for i, p in enumerate(self.patterns))
+        consts += "".join(f"const KEYS_{i} = new Set({js_literal(k)});\n" for i, k in enumerate(self.key_sets))
         return consts + ("\n" if consts else "") + "\n\n".join(self.functions) + "\n"
 
     def node(self, schema: Any, pointer: str) -> str:
@@ -55,13 +59,13 @@ class _Compiler:
         if schema is True or schema == {}:
             body = ["return null;"]
         elif schema is False:
-            body = ['return [at, "is not allowed"];']
+            body = [_fail("is not allowed")]
         elif isinstance(schema, dict):
             body = self.keywords(schema, pointer) + ["return null;"]
         else:
             raise UnsupportedSchema(pointer, "a schema must be an object or a boolean")
         lines = "\n".join("  " + line for line in body)
-        self.functions[int(name.split("_")[1])] = f"function {name}(v, at) {{\n{lines}\n}}"
+        self.functions[int(name.split("_")[1])] = f"function {name}(v) {{\n{lines}\n}}"
         return name
 
     def keywords(self, s: dict, ptr: str) -> list[str]:
@@ -71,14 +75,13 @@ class _Compiler:
                                     f"JSON Schema keyword {unknown[0]!r} is not supported by the handler generator")
         out: list[str] = []
         if "$ref" in s:
-            out += self.child_call(self.ref(s["$ref"], pointer_join(ptr, "$ref")), "v", "at")
+            out += self.child_call(self.ref(s["$ref"], pointer_join(ptr, "$ref")), "v")
         if "type" in s:
             out += self.type_check(s["type"], pointer_join(ptr, "type"))
         if "enum" in s:
-            out.append(f'if (!{js_literal(s["enum"])}.some((x) => same(x, v))) '
-                       f'return [at, {js_literal("must be one of " + _listing(s["enum"]))}];')
+            out.append(f'if (!{js_literal(s["enum"])}.some((x) => same(x, v))) ' + _fail("must be one of " + _listing(s["enum"])))
         if "const" in s:
-            out.append(f'if (!same({js_literal(s["const"])}, v)) return [at, {js_literal("must be " + js_literal(s["const"]))}];')
+            out.append(f'if (!same({js_literal(s["const"])}, v)) ' + _fail("must be " + js_literal(s["const"])))
         out += self.string_checks(s, ptr) + self.number_checks(s) + self.object_checks(s, ptr) + self.array_checks(s, ptr)
         out += self.combinators(s, ptr)
         return out
@@ -99,8 +102,10 @@ class _Compiler:
             raise UnsupportedSchema(ptr, f"recursive $ref {ref!r} is not supported")
         return self.refs[ref]
 
-    def child_call(self, fn: str, value: str, at: str) -> list[str]:
-        return [f"{{ const p = {fn}({value}, {at}); if (p) return p; }}"]
+    def child_call(self, fn: str, value: str, key: str | None = None) -> list[str]:
+        """Call a child check; on failure return its problem, its pointer prefixed with `key` (a JS expression)."""
+        problem = "p" if key is None else f"[{key} + p[0], p[1]]"
+        return [f"{{ const p = {fn}({value}); if (p) return {problem}; }}"]
 
     def type_check(self, t: Any, ptr: str) -> list[str]:
         types = [t] if isinstance(t, str) else t
@@ -108,7 +113,7 @@ class _Compiler:
             raise UnsupportedSchema(ptr, f"type must be one of {', '.join(_TYPE_TESTS)} or a list of them")
         test = " || ".join(f"({_TYPE_TESTS[x]})" for x in types) if len(types) > 1 else _TYPE_TESTS[types[0]]
         words = " or ".join(_TYPE_WORDS[x] for x in types)
-        return [f"if (!({test})) return [at, {js_literal('must be ' + words)}];"]
+        return [f"if (!({test})) " + _fail("must be " + words)]
 
     def string_checks(self, s: dict, ptr: str) -> list[str]:
         checks = []
@@ -116,16 +121,15 @@ class _Compiler:
             if key in s:
                 limit = int(s[key])
                 words = "must not be empty" if (key, limit) == ("minLength", 1) else f"must be {word} {limit} characters"
-                checks.append(f"if ([...v].length {op} {limit}) return [at, {js_literal(words)}];")
+                checks.append(f"if ([...v].length {op} {limit}) " + _fail(words))
         if "pattern" in s:
             self.patterns.append(s["pattern"])
-            checks.append(f"if (!PATTERN_{len(self.patterns) - 1}.test(v)) "
-                          f"return [at, {js_literal('must match the pattern ' + s['pattern'])}];")
+            checks.append(f"if (!PATTERN_{len(self.patterns) - 1}.test(v)) " + _fail("must match the pattern " + s["pattern"]))
         if "format" in s:
             if s["format"] not in FORMATS:
                 raise UnsupportedSchema(pointer_join(ptr, "format"),
                                         f"format {s['format']!r} is not supported (supported: {', '.join(sorted(FORMATS))})")
-            checks.append(f'if (!FORMATS[{js_literal(s["format"])}](v)) return [at, {js_literal("must be a valid " + s["format"])}];')
+            checks.append(f'if (!FORMATS[{js_literal(s["format"])}](v)) ' + _fail("must be a valid " + s["format"]))
         return _guarded('typeof v === "string"', checks)
 
     def number_checks(self, s: dict) -> list[str]:
@@ -133,74 +137,79 @@ class _Compiler:
         for key, op, word in (("minimum", "<", ">="), ("maximum", ">", "<="),
                               ("exclusiveMinimum", "<=", ">"), ("exclusiveMaximum", ">=", "<")):
             if key in s:
-                checks.append(f'if (v {op} {js_literal(s[key])}) return [at, {js_literal(f"must be {word} {s[key]}")}];')
+                checks.append(f"if (v {op} {js_literal(s[key])}) " + _fail(f"must be {word} {s[key]}"))
         if "multipleOf" in s:
             step = s["multipleOf"]
-            checks.append(f"if (!Number.isInteger(v / {js_literal(step)})) "
-                          f"return [at, {js_literal(f'must be a multiple of {step}')}];")
+            checks.append(f"if (!Number.isInteger(v / {js_literal(step)})) " + _fail(f"must be a multiple of {step}"))
         return _guarded('typeof v === "number"', checks)
 
     def object_checks(self, s: dict, ptr: str) -> list[str]:
         checks = []
         for key in s.get("required", []):
-            checks.append(f'if (!has(v, {js_literal(key)})) return [at, {js_literal(f"must have the property {js_literal(key)}")}];')
+            checks.append(f"if (!has(v, {js_literal(key)})) " + _fail(f"must have the property {js_literal(key)}"))
         props = s.get("properties", {})
         for key, sub in props.items():
             fn = self.node(sub, pointer_join(ptr, "properties", key))
             checks.append(f"if (has(v, {js_literal(key)})) " + self.child_call(
-                fn, f"v[{js_literal(key)}]", f"at + {js_literal(pointer_join('', key))}")[0])
+                fn, f"v[{js_literal(key)}]", js_literal(pointer_join("", key)))[0])
         if "propertyNames" in s:
             fn = self.node(s["propertyNames"], pointer_join(ptr, "propertyNames"))
-            checks.append(f"for (const k of Object.keys(v)) {self.child_call(fn, 'k', 'at + ptr(k)')[0]}")
+            checks.append(f"for (const k of Object.keys(v)) {self.child_call(fn, 'k', 'ptr(k)')[0]}")
         extra = s.get("additionalProperties", True)
-        if extra is False:
-            checks.append(f'for (const k of Object.keys(v)) if (!{js_literal(sorted(props))}.includes(k)) '
-                          'return [at + ptr(k), "is not an allowed property"];')
-        elif extra is not True:
-            fn = self.node(extra, pointer_join(ptr, "additionalProperties"))
-            checks.append(f"for (const k of Object.keys(v)) if (!{js_literal(sorted(props))}.includes(k)) "
-                          + self.child_call(fn, "v[k]", "at + ptr(k)")[0])
+        if extra is not True:
+            declared = self.declared(sorted(props))
+            if extra is False:
+                checks.append(f'for (const k of Object.keys(v)) if (!{declared}) return [ptr(k), "is not an allowed property"];')
+            else:
+                fn = self.node(extra, pointer_join(ptr, "additionalProperties"))
+                checks.append(f"for (const k of Object.keys(v)) if (!{declared}) " + self.child_call(fn, "v[k]", "ptr(k)")[0])
         for key, op, word in (("minProperties", "<", "at least"), ("maxProperties", ">", "at most")):
             if key in s:
                 limit = int(s[key])
-                checks.append(f"if (Object.keys(v).length {op} {limit}) "
-                              f"return [at, {js_literal(f'must have {word} {limit} properties')}];")
+                checks.append(f"if (Object.keys(v).length {op} {limit}) " + _fail(f"must have {word} {limit} properties"))
         return _guarded("isObject(v)", checks)
+
+    def declared(self, keys: list[str]) -> str:
+        """A JS test of whether `k` is one of `keys` (a Set built once at load time)."""
+        if not keys:
+            return "false"
+        self.key_sets.append(keys)
+        return f"KEYS_{len(self.key_sets) - 1}.has(k)"
 
     def array_checks(self, s: dict, ptr: str) -> list[str]:
         checks = []
         if "items" in s:
             fn = self.node(s["items"], pointer_join(ptr, "items"))
-            checks.append("for (let i = 0; i < v.length; i++) " + self.child_call(fn, "v[i]", 'at + "/" + i')[0])
+            checks.append("for (let i = 0; i < v.length; i++) " + self.child_call(fn, "v[i]", '"/" + i')[0])
         for key, op, word in (("minItems", "<", "at least"), ("maxItems", ">", "at most")):
             if key in s:
                 limit = int(s[key])
-                checks.append(f"if (v.length {op} {limit}) return [at, {js_literal(f'must have {word} {limit} items')}];")
+                checks.append(f"if (v.length {op} {limit}) " + _fail(f"must have {word} {limit} items"))
         if s.get("uniqueItems") is True:
-            checks.append('if (v.some((x, i) => v.findIndex((y) => same(x, y)) !== i)) return [at, "must not repeat items"];')
+            checks.append("if (v.some((x, i) => v.findIndex((y) => same(x, y)) !== i)) " + _fail("must not repeat items"))
         return _guarded("Array.isArray(v)", checks)
 
     def combinators(self, s: dict, ptr: str) -> list[str]:
         out = []
         for i, sub in enumerate(s.get("allOf", [])):
-            out += self.child_call(self.node(sub, pointer_join(ptr, "allOf", i)), "v", "at")
+            out += self.child_call(self.node(sub, pointer_join(ptr, "allOf", i)), "v")
         for key in ("anyOf", "oneOf"):
             if key in s:
                 fns = [self.node(sub, pointer_join(ptr, key, i)) for i, sub in enumerate(s[key])]
-                count = " + ".join(f"({fn}(v, at) ? 0 : 1)" for fn in fns)
+                count = " + ".join(f"({fn}(v) ? 0 : 1)" for fn in fns)
                 if key == "anyOf":
-                    out.append(f'if (({count}) === 0) return [at, {js_literal(f"must match at least one of {len(fns)} alternatives")}];')
+                    out.append(f"if (({count}) === 0) " + _fail(f"must match at least one of {len(fns)} alternatives"))
                 else:
-                    out.append(f"{{ const n = {count}; if (n !== 1) return [at, "
-                               f'"must match exactly one of {len(fns)} alternatives (matched " + n + ")"]; }}')
+                    message = f"must match exactly one of {len(fns)} alternatives (matched "
+                    out.append(f"{{ const n = {count}; if (n !== 1) return [\"\", {js_literal(message)} + n + \")\"]; }}")
         if "not" in s:
             fn = self.node(s["not"], pointer_join(ptr, "not"))
-            out.append(f'if (!{fn}(v, at)) return [at, "must not match the excluded schema"];')
+            out.append(f"if (!{fn}(v)) " + _fail("must not match the excluded schema"))
         if "if" in s:
             cond = self.node(s["if"], pointer_join(ptr, "if"))
             then = self.node(s.get("then", True), pointer_join(ptr, "then"))
             other = self.node(s.get("else", True), pointer_join(ptr, "else"))
-            out.append(f"{{ const p = {cond}(v, at) ? {other}(v, at) : {then}(v, at); if (p) return p; }}")
+            out.append(f"{{ const p = {cond}(v) ? {other}(v) : {then}(v); if (p) return p; }}")
         return out
 
 
@@ -208,6 +217,11 @@ _HANDLED = {"$ref", "type", "enum", "const", "minLength", "maxLength", "pattern"
             "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "required", "properties", "propertyNames",
             "additionalProperties", "minProperties", "maxProperties", "items", "minItems", "maxItems",
             "uniqueItems", "allOf", "anyOf", "oneOf", "not", "if", "then", "else"}
+
+
+def _fail(message: str) -> str:
+    """The JS statement returning a problem at the checked value itself."""
+    return f"return [\"\", {js_literal(message)}];"
 
 
 def _guarded(test: str, checks: list[str]) -> list[str]:

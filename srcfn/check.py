@@ -27,11 +27,15 @@ class Stale:
         return f"stale: differs from a fresh generation of its spec; run `srcfn generate {self.slug}`"
 
 
-def find_stale(ws: Workspace, all_specs: bool) -> list[Stale]:
+def render_workspace(ws: Workspace) -> dict[str, dict[str, str]]:
+    """slug → file name → generated text, for every loaded spec."""
+    return {loaded.spec.source.slug: render_all(loaded.spec) for loaded in ws.loaded}
+
+
+def find_stale(ws: Workspace, rendered: dict[str, dict[str, str]], all_specs: bool) -> list[Stale]:
     found: list[Stale] = []
-    for loaded in ws.loaded:
-        slug = loaded.spec.source.slug
-        for name, text in render_all(loaded.spec).items():
+    for slug, outputs in rendered.items():
+        for name, text in outputs.items():
             found += _compare(ws.build_folder(slug) / name, slug, text)
     if all_specs:
         found += _orphans(ws)

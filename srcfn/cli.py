@@ -4,17 +4,25 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
 
+from emulator.errors import EmulatorError
+from emulator.expectations import update as update_expectation
+from emulator.runner import FETCH_MODES, ISOLATION_MODES, Emulator, Options
 from generator.findings import WARNING, SpecError
 from generator.metaschema import meta_schema_text
 
-from . import __version__, exit_codes, report
-from .check import find_stale
+from . import __version__, exit_codes, report, show
+from .check import find_stale, render_workspace
+from .fixture_runs import run_fixtures, run_rendered
 from .generate import generate as generate_files
+from .replay import replay as replay_payloads
 from .scaffold import scaffold
+from .settings_file import read_settings
+from .targets import fixture_paths, load_fixtures, resolve
 from .workspace import load_workspace
 
 specs_option = click.option("--specs", "specs_dir", type=click.Path(path_type=Path), default=Path("specs"),
@@ -33,6 +41,9 @@ def user_errors(command):
             report.findings(exc.findings, "text")
             errors = report.count(exc.findings)
             click.echo(f"srcfn: {errors} error{'s' if errors != 1 else ''}; nothing was written.", err=True)
+            sys.exit(exit_codes.USAGE)
+        except EmulatorError as exc:
+            click.echo(f"srcfn: {exc}", err=True)
             sys.exit(exit_codes.USAGE)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -75,23 +86,132 @@ def generate(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path) -> None:
 @build_option
 @click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--no-fixtures", is_flag=True, help="Skip running the fixtures.")
 @user_errors
-def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, strict: bool) -> None:
-    """CI gate: specs valid and build/ identical to a fresh generation. Writes nothing.
+def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, strict: bool, no_fixtures: bool) -> None:
+    """CI gate: specs valid, build/ identical to a fresh generation, every fixture passing. Writes nothing.
 
     Exit 0 clean, 1 findings, 2 usage or input errors.
     """
     ws = load_workspace(specs_dir, build_dir, slugs)
     report.findings(ws.warnings, fmt)
-    stale = find_stale(ws, all_specs=not slugs)
+    rendered = render_workspace(ws)
+    stale = find_stale(ws, rendered, all_specs=not slugs)
     report.stale(stale, fmt)
+    runs = [] if no_fixtures else [run for slug, outputs in rendered.items()
+                                   for run in run_rendered(slug, outputs, specs_dir / slug / "fixtures", Options())]
+    failed = [r for r in runs if not r.result.ok]
+    report.fixture_failures(failed, fmt)
     failing_warnings = report.count(ws.warnings, WARNING) if strict else 0
-    problems = len(stale) + failing_warnings
-    summary = (f"check: {len(ws.loaded)} spec{'s' if len(ws.loaded) != 1 else ''} valid; "
-               + (f"{len(stale)} stale or missing file{'s' if len(stale) != 1 else ''}" if stale else "build/ up to date")
-               + (f"; {failing_warnings} warning{'s' if failing_warnings != 1 else ''} (--strict)" if failing_warnings else ""))
-    click.echo(summary, err=fmt == "github")
-    sys.exit(exit_codes.FINDINGS if problems else exit_codes.OK)
+    parts = [f"check: {len(ws.loaded)} spec{'s' if len(ws.loaded) != 1 else ''} valid",
+             f"{len(stale)} stale or missing file{'s' if len(stale) != 1 else ''}" if stale else "build/ up to date"]
+    if not no_fixtures:
+        parts.append(f"{len(runs) - len(failed)}/{len(runs)} fixtures pass")
+    if failing_warnings:
+        parts.append(f"{failing_warnings} warning{'s' if failing_warnings != 1 else ''} (--strict)")
+    click.echo("; ".join(parts), err=fmt == "github")
+    sys.exit(exit_codes.FINDINGS if stale or failed or failing_warnings else exit_codes.OK)
+
+
+def emulator_options(f):
+    """The options every command that runs handlers shares."""
+    for option in reversed([
+        click.option("--settings", "settings_file", type=click.Path(path_type=Path, dir_okay=False),
+                     help="JSON object of settings; each fixture's own settings override it."),
+        click.option("--deployed", is_flag=True, help="Sort body keys as deployed functions receive them."),
+        click.option("--timeout", type=click.FloatRange(min=0.05), default=5.0, show_default=True, help="Seconds per invocation."),
+        click.option("--isolation", type=click.Choice(ISOLATION_MODES), default="scope", show_default=True),
+        click.option("--warm", is_flag=True, help="Same as --isolation warm: module state persists across invocations."),
+        click.option("--fetch", "fetch_mode", type=click.Choice(FETCH_MODES), default="stub", show_default=True,
+                     help="stub: only the fixture's http stubs answer; network: unstubbed calls go out."),
+        click.option("--node", help="A node binary (>= 18) instead of the packaged one (or set SRCFN_NODE)."),
+    ]):
+        f = option(f)
+    return f
+
+
+def build_options(settings_file, deployed, timeout, isolation, warm, fetch_mode, node, sensitive=()) -> Options:
+    return Options(timeout=timeout, isolation="warm" if warm else isolation, deployed=deployed,
+                   fetch="network" if fetch_mode == "network" else "stub", node=node,
+                   settings=read_settings(settings_file) if settings_file else {}, sensitive=tuple(sensitive))
+
+
+@main.command()
+@click.argument("target")
+@click.argument("fixtures", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@specs_option
+@build_option
+@emulator_options
+@click.option("--tracking-plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Check calls against this tracking plan (default: the handler folder's tracking-plan.json).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per invocation.")
+@user_errors
+def emulate(target, fixtures, specs_dir, build_dir, plan_file, as_json, **emu) -> None:
+    """Run a Source Function (a handler file or a built slug) on fixtures and print each invocation.
+
+    Exit 0 when every invocation meets its expectation, 1 otherwise, 2 on bad input.
+    """
+    tgt = resolve(target, specs_dir, build_dir, plan_file)
+    loaded = load_fixtures(fixture_paths(tgt, fixtures))
+    failures = 0
+    with Emulator(tgt.handler, build_options(**emu, sensitive=tgt.sensitive()), plan=tgt.tracking_plan()) as runner:
+        for fixture, result in zip(loaded, runner.run(loaded)):
+            failures += not result.ok
+            show.print_json(result) if as_json else show.print_result(result, fixture.ident)
+    sys.exit(exit_codes.FINDINGS if failures else exit_codes.OK)
+
+
+@main.command(name="test")
+@click.argument("slugs", nargs=-1)
+@specs_option
+@build_option
+@click.option("--update", is_flag=True, help="Rewrite each failing fixture's expectation from the actual result.")
+@click.option("-v", "--verbose", is_flag=True, help="Show every invocation, not only failures.")
+@user_errors
+def test_fixtures(slugs, specs_dir, build_dir, update, verbose) -> None:
+    """Run every spec's fixtures against its built handler (build/<slug>/handler.js)."""
+    ws = load_workspace(specs_dir, build_dir, slugs)
+    total = failed = updated = 0
+    for loaded in ws.loaded:
+        slug = loaded.spec.source.slug
+        tgt = resolve(slug, specs_dir, build_dir)
+        runs = run_fixtures(slug, tgt.handler, specs_dir / slug / "fixtures", Options(sensitive=tgt.sensitive()),
+                            tgt.tracking_plan())
+        for run in runs:
+            if update and run.result.mismatch and update_expectation(run.fixture, run.result):
+                updated += 1
+                click.echo(f"UPDATED {run.fixture.ident}")
+                continue
+            if verbose or not run.result.ok:
+                show.print_result(run.result, run.fixture.ident, verbose)
+        bad = sum(not r.result.ok for r in runs) - (updated if update else 0)
+        total, failed = total + len(runs), failed + max(bad, 0)
+        click.echo(f"{slug}: {len(runs)} fixtures, {len(runs) - max(bad, 0)} passed")
+    click.echo(f"{total - failed} passed, {failed} failed" + (f" ({updated} expectations updated)" if update else ""))
+    sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
+
+
+@main.command()
+@click.argument("target")
+@click.argument("payloads", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@specs_option
+@build_option
+@emulator_options
+@click.option("--workers", type=click.IntRange(1, 16), default=1, show_default=True)
+@click.option("--tracking-plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False))
+@user_errors
+def replay(target, payloads, specs_dir, build_dir, workers, plan_file, **emu) -> None:
+    """Stream an NDJSON file (each line a fixture or a bare webhook body) through the handler and summarise."""
+    tgt = resolve(target, specs_dir, build_dir, plan_file)
+    with payloads.open("rb") as f:
+        lines = sum(1 for line in f if line.strip())
+    started = time.monotonic()
+    with click.progressbar(length=lines, label="replaying", file=sys.stderr) as bar:
+        summary = replay_payloads(tgt.handler, payloads, build_options(**emu, sensitive=tgt.sensitive()),
+                                  tgt.tracking_plan(), workers, bar.update)
+    elapsed = time.monotonic() - started
+    report.replay_summary(summary, elapsed, workers)
+    sys.exit(exit_codes.FINDINGS if summary.errors or summary.violations or summary.bad_lines else exit_codes.OK)
 
 
 @main.command()

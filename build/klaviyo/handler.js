@@ -11,7 +11,7 @@ async function onRequest(request, settings) {
   if (!emitters) {
     throw new EventNotSupported("Unsupported Klaviyo webhook type: " + JSON.stringify(type));
   }
-  const problem = check_0(body, "");
+  const problem = check_0(body);
   if (problem) {
     throw new ValidationError("Invalid Klaviyo webhook payload: " + (problem[0] || "(root)") + " " + problem[1]);
   }
@@ -114,64 +114,65 @@ function track_email_marked_as_spam(body, request, settings, meta) {
 }
 
 // Payload validation, generated from the spec's JSON Schema: null, or [JSON pointer, problem].
+// Each check returns pointers relative to its value; callers prefix their key only on failure.
 
-function check_0(v, at) {
-  if (!(isObject(v))) return [at, "must be an object"];
+function check_0(v) {
+  if (!(isObject(v))) return ["", "must be an object"];
   if (isObject(v)) {
-    if (!has(v, "id")) return [at, "must have the property \"id\""];
-    if (!has(v, "type")) return [at, "must have the property \"type\""];
-    if (!has(v, "timestamp")) return [at, "must have the property \"timestamp\""];
-    if (!has(v, "person")) return [at, "must have the property \"person\""];
-    if (has(v, "id")) { const p = check_1(v["id"], at + "/id"); if (p) return p; }
-    if (has(v, "type")) { const p = check_2(v["type"], at + "/type"); if (p) return p; }
-    if (has(v, "timestamp")) { const p = check_3(v["timestamp"], at + "/timestamp"); if (p) return p; }
-    if (has(v, "person")) { const p = check_4(v["person"], at + "/person"); if (p) return p; }
+    if (!has(v, "id")) return ["", "must have the property \"id\""];
+    if (!has(v, "type")) return ["", "must have the property \"type\""];
+    if (!has(v, "timestamp")) return ["", "must have the property \"timestamp\""];
+    if (!has(v, "person")) return ["", "must have the property \"person\""];
+    if (has(v, "id")) { const p = check_1(v["id"]); if (p) return ["/id" + p[0], p[1]]; }
+    if (has(v, "type")) { const p = check_2(v["type"]); if (p) return ["/type" + p[0], p[1]]; }
+    if (has(v, "timestamp")) { const p = check_3(v["timestamp"]); if (p) return ["/timestamp" + p[0], p[1]]; }
+    if (has(v, "person")) { const p = check_4(v["person"]); if (p) return ["/person" + p[0], p[1]]; }
   }
   return null;
 }
 
-function check_1(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_1(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if ([...v].length < 1) return [at, "must not be empty"];
-    if ([...v].length > 100) return [at, "must be at most 100 characters"];
+    if ([...v].length < 1) return ["", "must not be empty"];
+    if ([...v].length > 100) return ["", "must be at most 100 characters"];
   }
   return null;
 }
 
-function check_2(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
-  if (!["email_delivered", "email_opened", "email_link_clicked", "email_unsubscribed", "email_bounced", "email_marked_as_spam"].some((x) => same(x, v))) return [at, "must be one of \"email_delivered\", \"email_opened\", \"email_link_clicked\", \"email_unsubscribed\", \"email_bounced\", \"email_marked_as_spam\""];
+function check_2(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
+  if (!["email_delivered", "email_opened", "email_link_clicked", "email_unsubscribed", "email_bounced", "email_marked_as_spam"].some((x) => same(x, v))) return ["", "must be one of \"email_delivered\", \"email_opened\", \"email_link_clicked\", \"email_unsubscribed\", \"email_bounced\", \"email_marked_as_spam\""];
   return null;
 }
 
-function check_3(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_3(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["date-time"](v)) return [at, "must be a valid date-time"];
+    if (!FORMATS["date-time"](v)) return ["", "must be a valid date-time"];
   }
   return null;
 }
 
-function check_4(v, at) {
-  if (!(isObject(v))) return [at, "must be an object"];
+function check_4(v) {
+  if (!(isObject(v))) return ["", "must be an object"];
   if (isObject(v)) {
-    if (!has(v, "email")) return [at, "must have the property \"email\""];
-    if (has(v, "external_id")) { const p = check_5(v["external_id"], at + "/external_id"); if (p) return p; }
-    if (has(v, "email")) { const p = check_6(v["email"], at + "/email"); if (p) return p; }
+    if (!has(v, "email")) return ["", "must have the property \"email\""];
+    if (has(v, "external_id")) { const p = check_5(v["external_id"]); if (p) return ["/external_id" + p[0], p[1]]; }
+    if (has(v, "email")) { const p = check_6(v["email"]); if (p) return ["/email" + p[0], p[1]]; }
   }
   return null;
 }
 
-function check_5(v, at) {
-  if (!((typeof v === "string") || (v === null))) return [at, "must be a string or null"];
+function check_5(v) {
+  if (!((typeof v === "string") || (v === null))) return ["", "must be a string or null"];
   return null;
 }
 
-function check_6(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_6(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["email"](v)) return [at, "must be a valid email"];
+    if (!FORMATS["email"](v)) return ["", "must be a valid email"];
   }
   return null;
 }
@@ -198,7 +199,7 @@ function isObject(v) {
 }
 
 function has(o, k) {
-  return Object.prototype.hasOwnProperty.call(o, k);
+  return Object.hasOwn(o, k);
 }
 
 function ptr(k) {

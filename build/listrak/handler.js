@@ -12,7 +12,7 @@ async function onRequest(request, settings) {
   if (!emitters) {
     throw new EventNotSupported("Unsupported Listrak webhook type: " + JSON.stringify(type));
   }
-  const problem = check_0(body, "");
+  const problem = check_0(body);
   if (problem) {
     throw new ValidationError("Invalid Listrak webhook payload: " + (problem[0] || "(root)") + " " + problem[1]);
   }
@@ -176,108 +176,109 @@ function identify_contact_subscribed(body, request, settings, meta) {
 }
 
 // Payload validation, generated from the spec's JSON Schema: null, or [JSON pointer, problem].
+// Each check returns pointers relative to its value; callers prefix their key only on failure.
 
-function check_0(v, at) {
-  if (!(isObject(v))) return [at, "must be an object"];
+function check_0(v) {
+  if (!(isObject(v))) return ["", "must be an object"];
   if (isObject(v)) {
-    if (!has(v, "id")) return [at, "must have the property \"id\""];
-    if (!has(v, "type")) return [at, "must have the property \"type\""];
-    if (!has(v, "occurred_at")) return [at, "must have the property \"occurred_at\""];
-    if (!has(v, "contact")) return [at, "must have the property \"contact\""];
-    if (has(v, "id")) { const p = check_1(v["id"], at + "/id"); if (p) return p; }
-    if (has(v, "type")) { const p = check_2(v["type"], at + "/type"); if (p) return p; }
-    if (has(v, "occurred_at")) { const p = check_3(v["occurred_at"], at + "/occurred_at"); if (p) return p; }
-    if (has(v, "listId")) { const p = check_4(v["listId"], at + "/listId"); if (p) return p; }
-    if (has(v, "contact")) { const p = check_5(v["contact"], at + "/contact"); if (p) return p; }
-    if (has(v, "email")) { const p = check_8(v["email"], at + "/email"); if (p) return p; }
+    if (!has(v, "id")) return ["", "must have the property \"id\""];
+    if (!has(v, "type")) return ["", "must have the property \"type\""];
+    if (!has(v, "occurred_at")) return ["", "must have the property \"occurred_at\""];
+    if (!has(v, "contact")) return ["", "must have the property \"contact\""];
+    if (has(v, "id")) { const p = check_1(v["id"]); if (p) return ["/id" + p[0], p[1]]; }
+    if (has(v, "type")) { const p = check_2(v["type"]); if (p) return ["/type" + p[0], p[1]]; }
+    if (has(v, "occurred_at")) { const p = check_3(v["occurred_at"]); if (p) return ["/occurred_at" + p[0], p[1]]; }
+    if (has(v, "listId")) { const p = check_4(v["listId"]); if (p) return ["/listId" + p[0], p[1]]; }
+    if (has(v, "contact")) { const p = check_5(v["contact"]); if (p) return ["/contact" + p[0], p[1]]; }
+    if (has(v, "email")) { const p = check_8(v["email"]); if (p) return ["/email" + p[0], p[1]]; }
   }
   return null;
 }
 
-function check_1(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_1(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if ([...v].length < 1) return [at, "must not be empty"];
-    if ([...v].length > 100) return [at, "must be at most 100 characters"];
+    if ([...v].length < 1) return ["", "must not be empty"];
+    if ([...v].length > 100) return ["", "must be at most 100 characters"];
   }
   return null;
 }
 
-function check_2(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
-  if (!["email_send", "email_open", "email_click", "email_reply", "email_bounce", "email_unsubscribe", "contact_subscribed"].some((x) => same(x, v))) return [at, "must be one of \"email_send\", \"email_open\", \"email_click\", \"email_reply\", \"email_bounce\", \"email_unsubscribe\", \"contact_subscribed\""];
+function check_2(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
+  if (!["email_send", "email_open", "email_click", "email_reply", "email_bounce", "email_unsubscribe", "contact_subscribed"].some((x) => same(x, v))) return ["", "must be one of \"email_send\", \"email_open\", \"email_click\", \"email_reply\", \"email_bounce\", \"email_unsubscribe\", \"contact_subscribed\""];
   return null;
 }
 
-function check_3(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_3(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["date-time"](v)) return [at, "must be a valid date-time"];
+    if (!FORMATS["date-time"](v)) return ["", "must be a valid date-time"];
   }
   return null;
 }
 
-function check_4(v, at) {
-  if (!(Number.isInteger(v))) return [at, "must be an integer"];
+function check_4(v) {
+  if (!(Number.isInteger(v))) return ["", "must be an integer"];
   if (typeof v === "number") {
-    if (v < 1) return [at, "must be >= 1"];
+    if (v < 1) return ["", "must be >= 1"];
   }
   return null;
 }
 
-function check_5(v, at) {
-  if (!(isObject(v))) return [at, "must be an object"];
+function check_5(v) {
+  if (!(isObject(v))) return ["", "must be an object"];
   if (isObject(v)) {
-    if (!has(v, "email")) return [at, "must have the property \"email\""];
-    if (has(v, "email")) { const p = check_6(v["email"], at + "/email"); if (p) return p; }
-    if (has(v, "segmentation_field_value")) { const p = check_7(v["segmentation_field_value"], at + "/segmentation_field_value"); if (p) return p; }
+    if (!has(v, "email")) return ["", "must have the property \"email\""];
+    if (has(v, "email")) { const p = check_6(v["email"]); if (p) return ["/email" + p[0], p[1]]; }
+    if (has(v, "segmentation_field_value")) { const p = check_7(v["segmentation_field_value"]); if (p) return ["/segmentation_field_value" + p[0], p[1]]; }
   }
   return null;
 }
 
-function check_6(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_6(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["email"](v)) return [at, "must be a valid email"];
+    if (!FORMATS["email"](v)) return ["", "must be a valid email"];
   }
   return null;
 }
 
-function check_7(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_7(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   return null;
 }
 
-function check_8(v, at) {
-  if (!(isObject(v))) return [at, "must be an object"];
+function check_8(v) {
+  if (!(isObject(v))) return ["", "must be an object"];
   if (isObject(v)) {
-    if (has(v, "id")) { const p = check_9(v["id"], at + "/id"); if (p) return p; }
-    if (has(v, "from_id")) { const p = check_10(v["from_id"], at + "/from_id"); if (p) return p; }
-    if (has(v, "subject")) { const p = check_11(v["subject"], at + "/subject"); if (p) return p; }
-    if (has(v, "link")) { const p = check_12(v["link"], at + "/link"); if (p) return p; }
+    if (has(v, "id")) { const p = check_9(v["id"]); if (p) return ["/id" + p[0], p[1]]; }
+    if (has(v, "from_id")) { const p = check_10(v["from_id"]); if (p) return ["/from_id" + p[0], p[1]]; }
+    if (has(v, "subject")) { const p = check_11(v["subject"]); if (p) return ["/subject" + p[0], p[1]]; }
+    if (has(v, "link")) { const p = check_12(v["link"]); if (p) return ["/link" + p[0], p[1]]; }
   }
   return null;
 }
 
-function check_9(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_9(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   return null;
 }
 
-function check_10(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_10(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   return null;
 }
 
-function check_11(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_11(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   return null;
 }
 
-function check_12(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_12(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["uri"](v)) return [at, "must be a valid uri"];
+    if (!FORMATS["uri"](v)) return ["", "must be a valid uri"];
   }
   return null;
 }
@@ -331,7 +332,7 @@ function isObject(v) {
 }
 
 function has(o, k) {
-  return Object.prototype.hasOwnProperty.call(o, k);
+  return Object.hasOwn(o, k);
 }
 
 function ptr(k) {

@@ -11,7 +11,7 @@ async function onRequest(request, settings) {
   if (!emitters) {
     throw new EventNotSupported("Unsupported Yotpo webhook type: " + JSON.stringify(type));
   }
-  const problem = check_0(body, "");
+  const problem = check_0(body);
   if (problem) {
     throw new ValidationError("Invalid Yotpo webhook payload: " + (problem[0] || "(root)") + " " + problem[1]);
   }
@@ -277,147 +277,150 @@ function track_email_subscribed(body, request, settings, meta) {
 }
 
 // Payload validation, generated from the spec's JSON Schema: null, or [JSON pointer, problem].
+// Each check returns pointers relative to its value; callers prefix their key only on failure.
 
 const PATTERN_0 = new RegExp("^[a-z0-9]+(_[a-z0-9]+)*$", "u");
 const PATTERN_1 = new RegExp("^\\+[1-9][0-9]{1,14}$", "u");
 const PATTERN_2 = new RegExp("^[^ ]+$", "u");
+const KEYS_0 = new Set(["email", "external_id", "phone_number", "properties"]);
+const KEYS_1 = new Set(["customer", "id", "properties", "source", "timestamp", "type"]);
 
-function check_0(v, at) {
-  if (!(isObject(v))) return [at, "must be an object"];
+function check_0(v) {
+  if (!(isObject(v))) return ["", "must be an object"];
   if (isObject(v)) {
-    if (!has(v, "source")) return [at, "must have the property \"source\""];
-    if (!has(v, "type")) return [at, "must have the property \"type\""];
-    if (!has(v, "timestamp")) return [at, "must have the property \"timestamp\""];
-    if (!has(v, "id")) return [at, "must have the property \"id\""];
-    if (!has(v, "customer")) return [at, "must have the property \"customer\""];
-    if (has(v, "source")) { const p = check_1(v["source"], at + "/source"); if (p) return p; }
-    if (has(v, "type")) { const p = check_3(v["type"], at + "/type"); if (p) return p; }
-    if (has(v, "timestamp")) { const p = check_4(v["timestamp"], at + "/timestamp"); if (p) return p; }
-    if (has(v, "id")) { const p = check_5(v["id"], at + "/id"); if (p) return p; }
-    if (has(v, "customer")) { const p = check_6(v["customer"], at + "/customer"); if (p) return p; }
-    if (has(v, "properties")) { const p = check_16(v["properties"], at + "/properties"); if (p) return p; }
-    for (const k of Object.keys(v)) if (!["customer", "id", "properties", "source", "timestamp", "type"].includes(k)) return [at + ptr(k), "is not an allowed property"];
+    if (!has(v, "source")) return ["", "must have the property \"source\""];
+    if (!has(v, "type")) return ["", "must have the property \"type\""];
+    if (!has(v, "timestamp")) return ["", "must have the property \"timestamp\""];
+    if (!has(v, "id")) return ["", "must have the property \"id\""];
+    if (!has(v, "customer")) return ["", "must have the property \"customer\""];
+    if (has(v, "source")) { const p = check_1(v["source"]); if (p) return ["/source" + p[0], p[1]]; }
+    if (has(v, "type")) { const p = check_3(v["type"]); if (p) return ["/type" + p[0], p[1]]; }
+    if (has(v, "timestamp")) { const p = check_4(v["timestamp"]); if (p) return ["/timestamp" + p[0], p[1]]; }
+    if (has(v, "id")) { const p = check_5(v["id"]); if (p) return ["/id" + p[0], p[1]]; }
+    if (has(v, "customer")) { const p = check_6(v["customer"]); if (p) return ["/customer" + p[0], p[1]]; }
+    if (has(v, "properties")) { const p = check_16(v["properties"]); if (p) return ["/properties" + p[0], p[1]]; }
+    for (const k of Object.keys(v)) if (!KEYS_1.has(k)) return [ptr(k), "is not an allowed property"];
   }
   return null;
 }
 
-function check_1(v, at) {
-  { const p = check_2(v, at); if (p) return p; }
+function check_1(v) {
+  { const p = check_2(v); if (p) return p; }
   return null;
 }
 
-function check_2(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_2(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if ([...v].length < 1) return [at, "must not be empty"];
-    if ([...v].length > 255) return [at, "must be at most 255 characters"];
-    if (!PATTERN_0.test(v)) return [at, "must match the pattern ^[a-z0-9]+(_[a-z0-9]+)*$"];
+    if ([...v].length < 1) return ["", "must not be empty"];
+    if ([...v].length > 255) return ["", "must be at most 255 characters"];
+    if (!PATTERN_0.test(v)) return ["", "must match the pattern ^[a-z0-9]+(_[a-z0-9]+)*$"];
   }
   return null;
 }
 
-function check_3(v, at) {
-  { const p = check_2(v, at); if (p) return p; }
-  if (!["sms_sent", "sms_clicked", "sms_unsubscribed", "sms_subscribed", "email_sent", "email_delivered", "email_opened", "email_clicked", "email_bounced", "email_unsubscribed", "email_subscribed"].some((x) => same(x, v))) return [at, "must be one of \"sms_sent\", \"sms_clicked\", \"sms_unsubscribed\", \"sms_subscribed\", \"email_sent\", \"email_delivered\", \"email_opened\", \"email_clicked\", \"email_bounced\", \"email_unsubscribed\", \"email_subscribed\""];
+function check_3(v) {
+  { const p = check_2(v); if (p) return p; }
+  if (!["sms_sent", "sms_clicked", "sms_unsubscribed", "sms_subscribed", "email_sent", "email_delivered", "email_opened", "email_clicked", "email_bounced", "email_unsubscribed", "email_subscribed"].some((x) => same(x, v))) return ["", "must be one of \"sms_sent\", \"sms_clicked\", \"sms_unsubscribed\", \"sms_subscribed\", \"email_sent\", \"email_delivered\", \"email_opened\", \"email_clicked\", \"email_bounced\", \"email_unsubscribed\", \"email_subscribed\""];
   return null;
 }
 
-function check_4(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_4(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["date-time"](v)) return [at, "must be a valid date-time"];
+    if (!FORMATS["date-time"](v)) return ["", "must be a valid date-time"];
   }
   return null;
 }
 
-function check_5(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_5(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if ([...v].length < 1) return [at, "must not be empty"];
-    if ([...v].length > 100) return [at, "must be at most 100 characters"];
+    if ([...v].length < 1) return ["", "must not be empty"];
+    if ([...v].length > 100) return ["", "must be at most 100 characters"];
   }
   return null;
 }
 
-function check_6(v, at) {
-  if (!(isObject(v))) return [at, "must be an object"];
+function check_6(v) {
+  if (!(isObject(v))) return ["", "must be an object"];
   if (isObject(v)) {
-    if (has(v, "phone_number")) { const p = check_7(v["phone_number"], at + "/phone_number"); if (p) return p; }
-    if (has(v, "email")) { const p = check_8(v["email"], at + "/email"); if (p) return p; }
-    if (has(v, "external_id")) { const p = check_9(v["external_id"], at + "/external_id"); if (p) return p; }
-    if (has(v, "properties")) { const p = check_10(v["properties"], at + "/properties"); if (p) return p; }
-    for (const k of Object.keys(v)) if (!["email", "external_id", "phone_number", "properties"].includes(k)) return [at + ptr(k), "is not an allowed property"];
+    if (has(v, "phone_number")) { const p = check_7(v["phone_number"]); if (p) return ["/phone_number" + p[0], p[1]]; }
+    if (has(v, "email")) { const p = check_8(v["email"]); if (p) return ["/email" + p[0], p[1]]; }
+    if (has(v, "external_id")) { const p = check_9(v["external_id"]); if (p) return ["/external_id" + p[0], p[1]]; }
+    if (has(v, "properties")) { const p = check_10(v["properties"]); if (p) return ["/properties" + p[0], p[1]]; }
+    for (const k of Object.keys(v)) if (!KEYS_0.has(k)) return [ptr(k), "is not an allowed property"];
   }
-  { const n = (check_14(v, at) ? 0 : 1) + (check_15(v, at) ? 0 : 1); if (n !== 1) return [at, "must match exactly one of 2 alternatives (matched " + n + ")"]; }
+  { const n = (check_14(v) ? 0 : 1) + (check_15(v) ? 0 : 1); if (n !== 1) return ["", "must match exactly one of 2 alternatives (matched " + n + ")"]; }
   return null;
 }
 
-function check_7(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_7(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!PATTERN_1.test(v)) return [at, "must match the pattern ^\\+[1-9][0-9]{1,14}$"];
+    if (!PATTERN_1.test(v)) return ["", "must match the pattern ^\\+[1-9][0-9]{1,14}$"];
   }
   return null;
 }
 
-function check_8(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_8(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["email"](v)) return [at, "must be a valid email"];
+    if (!FORMATS["email"](v)) return ["", "must be a valid email"];
   }
   return null;
 }
 
-function check_9(v, at) {
-  if (!(typeof v === "string")) return [at, "must be a string"];
+function check_9(v) {
+  if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if ([...v].length < 1) return [at, "must not be empty"];
+    if ([...v].length < 1) return ["", "must not be empty"];
   }
   return null;
 }
 
-function check_10(v, at) {
-  { const p = check_11(v, at); if (p) return p; }
+function check_10(v) {
+  { const p = check_11(v); if (p) return p; }
   return null;
 }
 
-function check_11(v, at) {
-  if (!(isObject(v))) return [at, "must be an object"];
+function check_11(v) {
+  if (!(isObject(v))) return ["", "must be an object"];
   if (isObject(v)) {
-    for (const k of Object.keys(v)) { const p = check_12(k, at + ptr(k)); if (p) return p; }
-    for (const k of Object.keys(v)) if (![].includes(k)) { const p = check_13(v[k], at + ptr(k)); if (p) return p; }
+    for (const k of Object.keys(v)) { const p = check_12(k); if (p) return [ptr(k) + p[0], p[1]]; }
+    for (const k of Object.keys(v)) if (!false) { const p = check_13(v[k]); if (p) return [ptr(k) + p[0], p[1]]; }
   }
   return null;
 }
 
-function check_12(v, at) {
+function check_12(v) {
   if (typeof v === "string") {
-    if (!PATTERN_2.test(v)) return [at, "must match the pattern ^[^ ]+$"];
+    if (!PATTERN_2.test(v)) return ["", "must match the pattern ^[^ ]+$"];
   }
   return null;
 }
 
-function check_13(v, at) {
-  if (!((typeof v === "string") || (typeof v === "number" && Number.isFinite(v)) || (typeof v === "boolean"))) return [at, "must be a string or a number or a boolean"];
+function check_13(v) {
+  if (!((typeof v === "string") || (typeof v === "number" && Number.isFinite(v)) || (typeof v === "boolean"))) return ["", "must be a string or a number or a boolean"];
   return null;
 }
 
-function check_14(v, at) {
+function check_14(v) {
   if (isObject(v)) {
-    if (!has(v, "phone_number")) return [at, "must have the property \"phone_number\""];
+    if (!has(v, "phone_number")) return ["", "must have the property \"phone_number\""];
   }
   return null;
 }
 
-function check_15(v, at) {
+function check_15(v) {
   if (isObject(v)) {
-    if (!has(v, "email")) return [at, "must have the property \"email\""];
+    if (!has(v, "email")) return ["", "must have the property \"email\""];
   }
   return null;
 }
 
-function check_16(v, at) {
-  { const p = check_11(v, at); if (p) return p; }
+function check_16(v) {
+  { const p = check_11(v); if (p) return p; }
   return null;
 }
 
@@ -443,7 +446,7 @@ function isObject(v) {
 }
 
 function has(o, k) {
-  return Object.prototype.hasOwnProperty.call(o, k);
+  return Object.hasOwn(o, k);
 }
 
 function ptr(k) {

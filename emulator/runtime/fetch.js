@@ -2,6 +2,8 @@
 // `fetch` inside handlers: answered by the fixture's http stubs, else bridged to Python (so `responses`
 // can stub it through `requests`), else refused unless network is allowed.
 
+const { send } = require("./output");
+
 const pending = new Map();
 let nextFid = 1;
 
@@ -34,9 +36,7 @@ async function bridge(inv, req) {
   const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.text();
   const reply = await new Promise((resolve) => {
     pending.set(fid, resolve);
-    process.stdout.write(JSON.stringify({
-      op: "fetch", id: inv.id, fid, request: { url: req.url, method: req.method, headers: Object.fromEntries(req.headers), body },
-    }) + "\n");
+    send({ op: "fetch", id: inv.id, fid, request: { url: req.url, method: req.method, headers: Object.fromEntries(req.headers), body } });
   });
   if (reply.error) throw new TypeError(`fetch ${req.method} ${req.url} failed: ${reply.error}`);
   const r = reply.response;

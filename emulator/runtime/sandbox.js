@@ -64,7 +64,8 @@ class Sandbox {
   }
 
   newSlot() {
-    const ctx = vm.createContext({});
+    // An ordinary global object (Node >= 22.8) avoids the interceptors of a contextified sandbox.
+    const ctx = vm.constants && vm.constants.DONT_CONTEXTIFY ? vm.createContext(vm.constants.DONT_CONTEXTIFY) : vm.createContext({});
     for (const [name, value] of Object.entries(this.shared)) define(ctx, name, value);
     for (const [name, lib] of Object.entries(LIBRARY_GLOBALS)) {
       Object.defineProperty(ctx, name, {
@@ -74,6 +75,7 @@ class Sandbox {
         },
       });
     }
+    for (const name of BINDINGS) define(ctx, name, undefined); // set per invocation by expose()
     const [remove, keys, parse] = vm.runInContext("[(k) => delete globalThis[k], () => Object.keys(globalThis), JSON.parse]", ctx);
     return { ctx, factory: this.script.runInContext(ctx), remove, keys, parse };
   }
@@ -93,9 +95,10 @@ class Sandbox {
     this.pool.push(slot);
   }
 
+  // For code that reads `globalThis.Segment` and the like; plain code sees the wrapper's parameters.
   expose(slot, invocation) {
     const api = invocation.api;
-    for (const name of BINDINGS) define(slot.ctx, name, api[name]);
+    for (const name of BINDINGS) slot.ctx[name] = api[name];
   }
 }
 

@@ -67,7 +67,7 @@ function checkSize(call, ValidationError) {
   if (Buffer.byteLength(text, "utf8") > MAX_MESSAGE_BYTES) {
     throw new ValidationError("the message is too large and over the maximum 32KB limit");
   }
-  return JSON.parse(text); // a snapshot: later mutation of the handler's objects does not change the call
+  return text; // the JSON text is the snapshot: later mutation of the handler's objects does not change the call
 }
 
 module.exports = { makeSegment, MAX_MESSAGE_BYTES };

@@ -12,16 +12,13 @@ const { Sandbox, ERRORS } = require("./sandbox");
 const { Invocation, BINDINGS } = require("./invocation");
 const { buildRequest } = require("./request");
 const { fetcher, settleBridged } = require("./fetch");
+const { send, writeLine, flush } = require("./output");
 
 let sandbox = null;
 let options = null;
 let warmOnRequest = null;
 let warmCurrent = null;
 let warmChain = Promise.resolve();
-
-function send(message) {
-  process.stdout.write(JSON.stringify(message) + "\n");
-}
 
 function describe(err) {
   if (err === null || typeof err !== "object") {
@@ -67,9 +64,11 @@ function invoke(msg) {
       inv.close();
       sandbox.release(slot, timedOut);
       const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const result = { op: "result", id: msg.id, calls: error ? [] : inv.calls, error: error ? describe(error) : null, logs: inv.logs, duration_ms };
-      if (error) result.discarded = inv.calls.length;
-      send(result);
+      // Calls are already JSON text (the snapshot taken when the handler made them): splice, don't re-encode.
+      const head = { op: "result", id: msg.id, error: error ? describe(error) : null, logs: inv.logs, duration_ms };
+      if (error) head.discarded = inv.calls.length;
+      const calls = error ? "" : inv.calls.join(",");
+      writeLine(JSON.stringify(head).slice(0, -1) + ',"calls":[' + calls + "]}");
       resolve();
     };
     const deadline = setTimeout(() => {
@@ -143,6 +142,7 @@ function handle(msg) {
 let buffer = "";
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", (chunk) => {
+  flush(); // what finished before this chunk is out before any new invocation can block the loop
   buffer += chunk;
   let newline;
   while ((newline = buffer.indexOf("\n")) !== -1) {

@@ -1,0 +1,48 @@
+"""Print invocation results for people (readable) or programs (one JSON object per line)."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from emulator.results import Result
+
+
+def result_line(result: Result, name: str) -> str:
+    verdict = "PASS" if result.ok else "FAIL"
+    outcome = f"{result.status}"
+    if result.error:
+        outcome += f" {result.error['type']} ({result.error['category']}): {result.error['message']}"
+    return f"{verdict} {name}  {outcome}  {result.duration_ms:.1f} ms"
+
+
+def describe_call(call: dict) -> str:
+    head = call["type"] + (f" {json.dumps(call['event'], ensure_ascii=False)}" if "event" in call else "")
+    ids = " ".join(f"{k}={json.dumps(call[k], ensure_ascii=False)}" for k in ("userId", "anonymousId", "groupId",
+                                                                          "previousId", "collection", "id") if k in call)
+    return f"{head} {ids}".rstrip()
+
+
+def print_result(result: Result, name: str, verbose: bool = True) -> None:
+    click.echo(result_line(result, name))
+    if not verbose and result.ok:
+        return
+    for call in result.calls:
+        click.echo(f"    {describe_call(call)}")
+        for key in ("properties", "traits"):
+            if call.get(key):
+                click.echo(f"      {key}: {json.dumps(call[key], ensure_ascii=False)}")
+    if result.discarded:
+        click.echo(f"    {result.discarded} call(s) discarded: the handler threw (all-or-nothing)")
+    for line in result.logs:
+        click.echo(f"    log: {line}")
+    if result.logs_over_limit:
+        click.echo("    note: console output is over 4 KB; Segment's tester shows only the first 4 KB")
+    for v in result.violations:
+        click.echo(f"    contract: {v['pointer']}: {v['message']}")
+    if result.mismatch:
+        click.echo("    " + result.mismatch.rstrip("\n").replace("\n", "\n    "))
+
+
+def print_json(result: Result) -> None:
+    click.echo(json.dumps(result.to_json(), ensure_ascii=False))

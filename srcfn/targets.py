@@ -1,0 +1,67 @@
+"""Resolve HANDLER_OR_SLUG: a handler file, or a spec slug whose build/<slug>/ holds the handler."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from emulator.contracts import TrackingPlan
+from emulator.fixtures import Fixture, FixtureError, discover, load_fixture
+from generator.findings import Finding, SpecError
+
+
+@dataclass(frozen=True)
+class Target:
+    handler: Path
+    fixtures_dir: Path | None
+    plan: Path | None
+    settings_file: Path | None  # the build's settings.json: says which settings are sensitive
+
+    def tracking_plan(self) -> TrackingPlan | None:
+        return TrackingPlan.load(self.plan) if self.plan else None
+
+    def sensitive(self) -> tuple[str, ...]:
+        if not self.settings_file:
+            return ()
+        return tuple(s["name"] for s in json.loads(self.settings_file.read_text(encoding="utf-8")) if s.get("sensitive"))
+
+
+def resolve(arg: str, specs_dir: Path, build_dir: Path, plan: Path | None = None) -> Target:
+    path = Path(arg)
+    if path.is_file():
+        folder = path.parent
+    elif (build_dir / arg / "handler.js").is_file():
+        path, folder = build_dir / arg / "handler.js", build_dir / arg
+    elif (specs_dir / arg).is_dir():
+        raise _usage(arg, f"{build_dir / arg / 'handler.js'} does not exist: run `srcfn generate {arg}` first")
+    else:
+        raise _usage(arg, f"neither a handler file nor a spec slug (no {specs_dir / arg}/)")
+    own_plan = folder / "tracking-plan.json"
+    own_settings = folder / "settings.json"
+    fixtures = specs_dir / arg / "fixtures" if not Path(arg).is_file() else None
+    return Target(path, fixtures, plan or (own_plan if own_plan.is_file() else None),
+                  own_settings if own_settings.is_file() else None)
+
+
+def load_fixtures(paths: list[Path]) -> list[Fixture]:
+    """Every fixture, or one FixtureError holding the findings of every bad file."""
+    fixtures, findings = [], []
+    for path in paths:
+        try:
+            fixtures.append(load_fixture(path, str(path)))
+        except FixtureError as exc:
+            findings += exc.findings
+    if findings:
+        raise FixtureError(findings)
+    return fixtures
+
+
+def fixture_paths(target: Target, given: tuple[Path, ...]) -> list[Path]:
+    paths = list(given) or (discover(target.fixtures_dir) if target.fixtures_dir else [])
+    if not paths:
+        raise _usage(str(target.handler), "no fixtures: name fixture files, or add some to specs/<slug>/fixtures/")
+    return paths
+
+
+def _usage(where: str, message: str) -> SpecError:
+    return SpecError([Finding(where, 1, 1, "", message)])
