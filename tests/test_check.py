@@ -7,13 +7,13 @@ import json
 def test_check_passes_on_the_committed_tree(cli):
     result = cli("check")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "check: 3 specs valid; build/ up to date"
+    assert result.stdout.strip() == "check: 3 specs valid; build/ up to date; 31/31 fixtures pass"
 
 
 def test_hand_edit_under_build_is_named_with_a_diff(cli, project):
     page = project / "build" / "yotpo" / "index.md"
     page.write_text(page.read_text().replace("| SMS Sent ", "| SMS Delivered "), encoding="utf-8")
-    result = cli("check", cwd=project)
+    result = cli("check", "--no-fixtures", cwd=project)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("build/yotpo/index.md:")
@@ -26,7 +26,7 @@ def test_hand_edit_under_build_is_named_with_a_diff(cli, project):
 def test_spec_edit_without_regenerating_names_every_stale_output(cli, project):
     spec = project / "specs" / "klaviyo" / "source.yaml"
     spec.write_text(spec.read_text().replace("Recipient marked message as spam", "Marked as spam"), encoding="utf-8")
-    result = cli("check", cwd=project)
+    result = cli("check", "--no-fixtures", cwd=project)
     assert result.exit_code == 1
     named = sorted(line.split(":")[0] for line in result.stdout.splitlines() if ": stale:" in line)
     assert named == ["build/klaviyo/handler.js", "build/klaviyo/index.md", "build/klaviyo/tracking-plan.json"]
@@ -63,7 +63,7 @@ def test_github_annotations(cli, project):
     data = json.loads(settings.read_text())
     data[0]["required"] = False
     settings.write_text(json.dumps(data, indent=2) + "\n")
-    result = cli("check", "--format", "github", cwd=project)
+    result = cli("check", "--format", "github", "--no-fixtures", cwd=project)
     assert result.exit_code == 1
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
     assert annotations[-1] == ("::error file=build/listrak/settings.json,line=7::stale: differs from a fresh "
@@ -74,5 +74,26 @@ def test_github_annotations(cli, project):
 def test_strict_fails_on_warnings(cli):
     result = cli("check", "--strict")
     assert result.exit_code == 1
-    assert result.stdout.strip().endswith("2 warnings (--strict)")
+    assert result.stdout.strip().endswith("31/31 fixtures pass; 2 warnings (--strict)")
     assert cli("check", "--strict", "yotpo").exit_code == 0
+
+
+def test_a_fixture_that_disagrees_with_the_spec_fails_check(cli, project):
+    fixture = project / "specs" / "yotpo" / "fixtures" / "sms-sent.json"
+    data = json.loads(fixture.read_text())
+    data["expect"]["calls"][0]["event"] = "SMS Delivered"
+    fixture.write_text(json.dumps(data, indent=2) + "\n")
+    result = cli("check", cwd=project)
+    assert result.exit_code == 1
+    assert "specs/yotpo/fixtures/sms-sent.json:1: fixture fails: --- expected" in result.stdout
+    assert '-      "event": "SMS Delivered",' in result.stdout
+    assert '+      "event": "SMS Sent",' in result.stdout
+    assert result.stdout.splitlines()[-1] == "check: 3 specs valid; build/ up to date; 30/31 fixtures pass"
+
+
+def test_check_runs_fixtures_against_the_spec_not_a_stale_build(cli, project):
+    (project / "build" / "klaviyo" / "handler.js").write_text("async function onRequest() {}\n")
+    result = cli("check", "klaviyo", cwd=project)
+    assert result.exit_code == 1
+    assert "build/klaviyo/handler.js:1: stale" in result.stdout
+    assert result.stdout.splitlines()[-1].endswith("7/7 fixtures pass")
