@@ -107,3 +107,20 @@ def _library_request(payload: dict) -> dict:
 def discover(folder: Path) -> list[Path]:
     """The fixture files of a folder, sorted by name."""
     return sorted(p for p in folder.glob("*.json") if p.is_file()) if folder.is_dir() else []
+
+
+def webhook(body: Any = None, *, raw: str | None = None, headers: dict | None = None, query: dict | None = None,
+            method: str = "POST", url: str | None = None, settings: dict | None = None, http: list | None = None,
+            expect: dict | None = None, name: str = "webhook") -> Fixture:
+    """A fixture built in code, checked like a fixture file (for tests and the pytest plugin)."""
+    request: dict[str, Any] = {"method": method, "headers": headers or {}, "query": query or {}}
+    if raw is not None:
+        request["raw"] = raw
+    elif body is not None:
+        request["body"] = body
+    if url:
+        request["url"] = url
+    value: dict[str, Any] = {"name": name, "request": request, "settings": settings or {}, "http": http or []}
+    if expect is not None:
+        value["expect"] = expect
+    return from_value(value, Collector(name), name, name)

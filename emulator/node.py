@@ -28,12 +28,20 @@ def _wheel_node() -> Path | None:
     return None
 
 
-@lru_cache(maxsize=None)
 def find_node(override: str | None = None) -> str:
-    """Path of a usable node >= 18; NodeNotFound says where it looked."""
-    explicit = override or os.environ.get("SRCFN_NODE")
+    """Path of a usable node >= 18 (`--node`, else $SRCFN_NODE, else packaged, else PATH)."""
+    if override:
+        return _checked(override, "--node")
+    if os.environ.get("SRCFN_NODE"):
+        return _checked(os.environ["SRCFN_NODE"], "SRCFN_NODE")
+    return _checked(None, "")
+
+
+@lru_cache(maxsize=None)
+def _checked(explicit: str | None, origin: str) -> str:
+    """Checked once per distinct input: a version check costs a node start."""
     if explicit:
-        candidates, origin = [explicit], "SRCFN_NODE" if not override else "--node"
+        candidates = [explicit]
     else:
         wheel = _wheel_node()
         candidates = [str(wheel)] if wheel else []
