@@ -31,7 +31,8 @@ def mismatch(fixture: Fixture, result: Result) -> str | None:
 
 
 def _pretty(value: dict) -> list[str]:
-    return (json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False) + "\n").splitlines(keepends=True)
+    # Keys sorted on both sides: the diff shows what differs, not the order fields were written in.
+    return (json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) + "\n").splitlines(keepends=True)
 
 
 def update(fixture: Fixture, result: Result) -> bool:

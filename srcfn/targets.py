@@ -21,9 +21,17 @@ class Target:
         return TrackingPlan.load(self.plan) if self.plan else None
 
     def sensitive(self) -> tuple[str, ...]:
+        """Sensitive setting names from a generated settings.json (a FunctionSettingV1 list); any other
+        file of that name (a user's own settings values, say) declares nothing."""
         if not self.settings_file:
             return ()
-        return tuple(s["name"] for s in json.loads(self.settings_file.read_text(encoding="utf-8")) if s.get("sensitive"))
+        try:
+            declared = json.loads(self.settings_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return ()
+        if not isinstance(declared, list):
+            return ()
+        return tuple(s["name"] for s in declared if isinstance(s, dict) and s.get("sensitive") and isinstance(s.get("name"), str))
 
 
 def resolve(arg: str, specs_dir: Path, build_dir: Path, plan: Path | None = None) -> Target:
