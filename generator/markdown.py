@@ -48,3 +48,41 @@ def yaml_scalar(text: str) -> str:
 def join_words(items: list[str]) -> str:
     """`a`, `a and b`, `a, b and c` (Segment's style omits the serial comma in lists like these)."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Block constructs that run to their closing marker, not to the next blank line (CommonMark HTML block types
+# 1-5, and code fences): left open in spec text they swallow the rest of the page, tables included.
+_RAW_TAGS = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?=[\s>]|$)", re.IGNORECASE)
+_OPENERS = ((re.compile(r"^ {0,3}<!--"), "-->", "HTML comment '<!--'"),
+            (re.compile(r"^ {0,3}<\?"), "?>", "processing instruction '<?'"),
+            (re.compile(r"^ {0,3}<!\[CDATA\["), "]]>", "CDATA section"),
+            (re.compile(r"^ {0,3}<![A-Za-z]"), ">", "declaration '<!'"))
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def unclosed_block(text: str) -> str | None:
+    """Describe the first block construct `text` opens and never closes, or None."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        raw, fence = _RAW_TAGS.match(line), _FENCE.match(line)
+        opener = next(((closer, what) for pattern, closer, what in _OPENERS if pattern.match(line)), None)
+        if raw:
+            closer, what = f"</{raw.group(1).lower()}>", f"'<{raw.group(1)}>' block"
+            if not any(closer in later.lower() for later in lines[i:]):
+                return f"unclosed {what} (no {closer}) would swallow the rest of the page"
+        elif opener:
+            closer, what = opener
+            rest_of_line = line[line.index("<") + 2:]
+            if not any(closer in later for later in [rest_of_line] + lines[i + 1:]):
+                return f"unclosed {what} (no '{closer}') would swallow the rest of the page"
+        elif fence:
+            mark = fence.group(1)
+            close = next((j for j in range(i + 1, len(lines))
+                          if re.match(rf"^ {{0,3}}{mark[0]}{{{len(mark)},}}\s*$", lines[j])), None)
+            if close is None:
+                return f"unclosed code fence '{mark}' would swallow the rest of the page"
+            i = close
+        i += 1
+    return None

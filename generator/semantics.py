@@ -12,6 +12,7 @@ import jsonschema
 
 from .expressions import TemplateError, body_paths, parse_template, settings_read, split_path
 from .findings import Collector, pointer_join
+from .markdown import unclosed_block
 from .payload_js import UnsupportedSchema, compile_validator
 from .payload_paths import path_in_schema
 
@@ -30,6 +31,7 @@ def check_semantics(spec: dict[str, Any], out: Collector, folder_slug: str | Non
     _check_identity(spec, events, out)
     _check_expressions(spec, payload if payload_ok else None, settings, out)
     _check_properties(spec, out)
+    _check_markdown(spec, out)
     for i, section in enumerate(spec.get("extra_sections", [])):
         if section["title"].strip().lower() in STANDARD_SECTIONS:
             out.add(f"/extra_sections/{i}/title", f"{section['title']!r} is a standard section of the page")
@@ -173,6 +175,24 @@ def _check_expressions(spec: dict, payload: Any | None, settings: dict, out: Col
         for where, name in settings_read(expr, ptr):
             if name not in settings:
                 out.add(where, f"unknown setting {name!r}; declare it under settings")
+
+
+def _markdown_fields(spec: dict):
+    """(pointer, text) of every spec field rendered as Markdown blocks on the page."""
+    yield "/source/intro", spec["source"]["intro"]
+    for i, notice in enumerate(spec["source"].get("notices", [])):
+        yield f"/source/notices/{i}/body", notice["body"]
+    for i, note in enumerate(spec["connect"].get("notes", [])):
+        yield f"/connect/notes/{i}", note
+    for i, section in enumerate(spec.get("extra_sections", [])):
+        yield f"/extra_sections/{i}/body", section["body"]
+
+
+def _check_markdown(spec: dict, out: Collector) -> None:
+    for ptr, text in _markdown_fields(spec):
+        problem = unclosed_block(text)
+        if problem:
+            out.add(ptr, problem)
 
 
 def _check_properties(spec: dict, out: Collector) -> None:
