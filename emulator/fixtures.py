@@ -63,9 +63,13 @@ def load_fixture(path: Path, display: str | None = None) -> Fixture:
     return from_value(doc.value, out, path.stem, display or str(path), path)
 
 
-def from_value(value: Any, out: Collector, default_name: str, ident: str, path: Path | None = None) -> Fixture:
-    """A fixture from a parsed value; a dict without `request` or `payload` is a bare webhook body."""
+def from_value(value: Any, out: Collector, default_name: str, ident: str, path: Path | None = None,
+               raw: str | None = None) -> Fixture:
+    """A fixture from a parsed value; a dict without `request` or `payload` is a bare webhook body, sent as
+    `raw` (its text as read) when given."""
     if isinstance(value, dict) and "request" not in value and "payload" not in value:
+        if raw is not None:  # a bare body read as text: nothing to validate, send the text as it came
+            return Fixture(name=default_name, ident=ident, request=_srcfn_request({"raw": raw}), path=path)
         value = {"request": {"body": value}}
     if not _fast().is_valid(value):  # the fast check runs per replayed line; messages only when needed
         report_schema_errors(_explainer(), value, out)

@@ -36,7 +36,7 @@ class Options:
     fetch: str = "stub"           # stub: only fixture stubs; bridge: Python answers (requests); network: real
     node: str | None = None       # a node binary instead of the packaged one
     max_memory_mb: int = 512
-    window: int = 64              # invocations in flight
+    window: int = 128             # invocations in flight
     grace: float = 0.5            # silence past timeout + grace means the event loop is blocked
     settings: dict = field(default_factory=dict)   # defaults under each fixture's own settings
     sensitive: tuple[str, ...] = ()                # setting names whose values never appear in output
@@ -98,7 +98,9 @@ class Emulator:
         last_activity = time.monotonic()
         while True:
             sent = False
-            while not exhausted and len(pending) < window:
+            # Refill once half the window is free: fewer, larger writes, and the worker reads batches.
+            refill = len(pending) <= window // 2
+            while refill and not exhausted and len(pending) < window:
                 fixture = next(source, None)
                 if fixture is None:
                     exhausted = True

@@ -15,6 +15,8 @@ import threading
 from importlib import resources
 from typing import Protocol
 
+import orjson
+
 from .errors import ProtocolError, WorkerCrashed
 from .node import find_node
 
@@ -47,6 +49,7 @@ class NodeWorker:
             raise WorkerCrashed(f"cannot start the Node worker ({node_path}): {exc}") from exc
         self.inbox: queue.SimpleQueue = queue.SimpleQueue()  # batches of messages from the reader thread
         self._ready: collections.deque = collections.deque()
+        self._outgoing: list[bytes] = []
         self.stderr_tail: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
@@ -63,8 +66,8 @@ class NodeWorker:
             batch = []
             for line in lines:
                 try:
-                    batch.append(json.loads(line))
-                except ValueError:
+                    batch.append(orjson.loads(line))
+                except orjson.JSONDecodeError:
                     batch.append({"op": "garbage", "line": line[:200].decode("utf-8", "replace")})
             self.inbox.put(batch)
         self.inbox.put([EOF_MARK])
@@ -76,17 +79,23 @@ class NodeWorker:
     def send(self, message: dict, flush: bool = True) -> None:
         """Queue a message; `flush=False` lets a caller batch several into one write."""
         try:
-            self.process.stdin.write(json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n")
-            if flush:
-                self.process.stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):
-            pass  # the exit shows up as EOF_MARK on the reader side
+            encoded = orjson.dumps(message)  # the hot path: ~10x faster than json
+        except TypeError:  # what orjson refuses (integers past 64 bits) the json module still writes
+            encoded = json.dumps(message, separators=(",", ":")).encode("utf-8")
+        self._outgoing.append(encoded)
+        if flush:
+            self.flush()
 
     def flush(self) -> None:
+        if not self._outgoing:
+            return
+        data = b"\n".join(self._outgoing) + b"\n"
+        self._outgoing.clear()
         try:
+            self.process.stdin.write(data)
             self.process.stdin.flush()
         except (BrokenPipeError, OSError, ValueError):
-            pass
+            pass  # the exit shows up as EOF_MARK on the reader side
 
     def receive(self, timeout: float) -> dict | None:
         if not self._ready:

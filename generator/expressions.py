@@ -111,4 +111,4 @@ def to_js(expr: Any) -> str:
         return f"query(request, {js_literal(expr['query'])})"
     if "setting" in expr:
         return f"settings[{js_literal(expr['setting'])}]"
-    return f"TRANSFORMS.{expr['transform']}({to_js(expr['value'])})"
+    return f"transform({js_literal(expr['transform'])}, {to_js(expr['value'])})"

@@ -47,10 +47,13 @@ class _Compiler:
 
     def run(self) -> str:
         self.node(self.root, "")
-        # Patterns are compiled once at load time, not per request.
-        consts = "".join(f"const PATTERN_{i} = new RegExp({js_literal(p)}, \"u\");\n" for i, p in enumerate(self.patterns))
-        consts += "".join(f"const KEYS_{i} = new Set({js_literal(k)});\n" for i, k in enumerate(self.key_sets))
-        return consts + ("\n" if consts else "") + "\n\n".join(self.functions) + "\n"
+        # Nothing is allocated at top level: emulators and warm containers may re-run it per request.
+        # Patterns compile on first use; declared-key tests are switches.
+        lets = "".join(f"let PATTERN_{i};\n" for i in range(len(self.patterns)))
+        keys = [f"function known_{i}(k) {{\n  switch (k) {{\n"
+                + "".join(f"    case {js_literal(k)}:\n" for k in ks) + "      return true;\n    default:\n      return false;\n  }\n}"
+                for i, ks in enumerate(self.key_sets)]
+        return lets + ("\n" if lets else "") + "\n\n".join(self.functions + keys) + "\n"
 
     def node(self, schema: Any, pointer: str) -> str:
         """Emit the function for `schema` and return its name."""
@@ -124,12 +127,14 @@ class _Compiler:
                 checks.append(f"if ([...v].length {op} {limit}) " + _fail(words))
         if "pattern" in s:
             self.patterns.append(s["pattern"])
-            checks.append(f"if (!PATTERN_{len(self.patterns) - 1}.test(v)) " + _fail("must match the pattern " + s["pattern"]))
+            n = len(self.patterns) - 1
+            checks.append(f"if (!(PATTERN_{n} || (PATTERN_{n} = new RegExp({js_literal(s['pattern'])}, \"u\"))).test(v)) "
+                          + _fail("must match the pattern " + s["pattern"]))
         if "format" in s:
             if s["format"] not in FORMATS:
                 raise UnsupportedSchema(pointer_join(ptr, "format"),
                                         f"format {s['format']!r} is not supported (supported: {', '.join(sorted(FORMATS))})")
-            checks.append(f'if (!FORMATS[{js_literal(s["format"])}](v)) ' + _fail("must be a valid " + s["format"]))
+            checks.append(f'if (!format({js_literal(s["format"])}, v)) ' + _fail("must be a valid " + s["format"]))
         return _guarded('typeof v === "string"', checks)
 
     def number_checks(self, s: dict) -> list[str]:
@@ -170,11 +175,11 @@ class _Compiler:
         return _guarded("isObject(v)", checks)
 
     def declared(self, keys: list[str]) -> str:
-        """A JS test of whether `k` is one of `keys` (a Set built once at load time)."""
+        """A JS test of whether `k` is one of `keys`."""
         if not keys:
             return "false"
         self.key_sets.append(keys)
-        return f"KEYS_{len(self.key_sets) - 1}.has(k)"
+        return f"known_{len(self.key_sets) - 1}(k)"
 
     def array_checks(self, s: dict, ptr: str) -> list[str]:
         checks = []

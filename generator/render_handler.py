@@ -48,8 +48,8 @@ def handler_context(spec: m.Spec) -> dict:
             "prefix": js_literal(sig.prefix), "sorted": sig.signed == "sorted_json",
         },
     }
-    context["uses_formats"] = "FORMATS[" in validator
-    context["uses_transforms"] = any("TRANSFORMS." in x for x in _js_expressions(context))
+    context["uses_formats"] = "format(" in validator
+    context["uses_transforms"] = any("transform(" in x for x in _js_expressions(context))
     return context
 
 

@@ -5,12 +5,13 @@ Each worker gets its own thread: a thread waits on its worker's pipe while the o
 """
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import orjson
 
 from emulator.contracts import TrackingPlan
 from emulator.fixtures import Fixture, from_value
@@ -55,7 +56,8 @@ def read_lines(path: Path, summary: Summary) -> Iterator[Fixture]:
                 continue
             ident = f"{path}:{number}"
             try:
-                yield from_value(_parse(line, ident), Collector(str(path), {"": (number, 1)}), ident, ident)
+                yield from_value(_parse(line, ident), Collector(str(path), {"": (number, 1)}), ident, ident,
+                                 raw=line.rstrip("\r\n"))
             except SpecError as exc:
                 first = next(f for f in exc.findings if f.level == "error")
                 with summary.lock:
@@ -64,8 +66,8 @@ def read_lines(path: Path, summary: Summary) -> Iterator[Fixture]:
 
 def _parse(line: str, ident: str) -> object:
     try:
-        return json.loads(line)
-    except ValueError:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
         return load_document_text(line, ident, json_syntax=True).value  # raises the located error
 
 
@@ -94,7 +96,12 @@ def replay(handler: Path, path: Path, options: Options, plan: TrackingPlan | Non
         except BaseException as exc:  # reported by the caller once every thread has stopped
             failures.append(exc)
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, workers))]
+    if workers <= 1:  # one worker needs no thread of its own
+        work()
+        if failures:
+            raise failures[0]
+        return summary
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
     for t in threads:
         t.start()
     for t in threads:

@@ -7,7 +7,7 @@ const INTEGRATION = {"name": "Klaviyo", "version": "1.0.0"};
 async function onRequest(request, settings) {
   const body = readBody(request);
   const type = pick(body, ["type"]);
-  const emitters = ROUTES.get(type);
+  const emitters = route(type);
   if (!emitters) {
     throw new EventNotSupported("Unsupported Klaviyo webhook type: " + JSON.stringify(type));
   }
@@ -19,15 +19,25 @@ async function onRequest(request, settings) {
   emitters.forEach((emit, index) => emit(body, request, settings, callMeta(meta, index)));
 }
 
-// Webhook type → the functions that emit its calls, in order.
-const ROUTES = new Map([
-  ["email_delivered", [track_email_delivered]],
-  ["email_opened", [track_email_opened]],
-  ["email_link_clicked", [track_email_link_clicked]],
-  ["email_unsubscribed", [track_email_unsubscribed]],
-  ["email_bounced", [track_email_bounced]],
-  ["email_marked_as_spam", [track_email_marked_as_spam]],
-]);
+// Webhook type → the functions that emit its calls, in order (null: not supported).
+function route(type) {
+  switch (type) {
+    case "email_delivered":
+      return [track_email_delivered];
+    case "email_opened":
+      return [track_email_opened];
+    case "email_link_clicked":
+      return [track_email_link_clicked];
+    case "email_unsubscribed":
+      return [track_email_unsubscribed];
+    case "email_bounced":
+      return [track_email_bounced];
+    case "email_marked_as_spam":
+      return [track_email_marked_as_spam];
+    default:
+      return null;
+  }
+}
 
 function track_email_delivered(body, request, settings, meta) {
   const userId = text(pick(body, ["person", "external_id"]));
@@ -149,7 +159,7 @@ function check_2(v) {
 function check_3(v) {
   if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["date-time"](v)) return ["", "must be a valid date-time"];
+    if (!format("date-time", v)) return ["", "must be a valid date-time"];
   }
   return null;
 }
@@ -172,7 +182,7 @@ function check_5(v) {
 function check_6(v) {
   if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["email"](v)) return ["", "must be a valid email"];
+    if (!format("email", v)) return ["", "must be a valid email"];
   }
   return null;
 }
@@ -271,10 +281,17 @@ function callMeta(meta, index) {
   return { messageId: meta.messageId + "-" + (index + 1), timestamp: meta.timestamp };
 }
 
-const FORMATS = {
-  "date-time": (s) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
-  date: (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
-  email: (s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s),
-  uri: (s) => /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(s),
-  uuid: (s) => /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s),
-};
+function format(name, s) {
+  switch (name) {
+    case "date-time":
+      return /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s));
+    case "date":
+      return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+    case "email":
+      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
+    case "uri":
+      return /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(s);
+    default: // uuid
+      return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s);
+  }
+}

@@ -8,7 +8,7 @@ async function onRequest(request, settings) {
   const body = readBody(request);
   verifySignature(request, settings, body);
   const type = pick(body, ["type"]);
-  const emitters = ROUTES.get(type);
+  const emitters = route(type);
   if (!emitters) {
     throw new EventNotSupported("Unsupported Listrak webhook type: " + JSON.stringify(type));
   }
@@ -20,16 +20,27 @@ async function onRequest(request, settings) {
   emitters.forEach((emit, index) => emit(body, request, settings, callMeta(meta, index)));
 }
 
-// Webhook type → the functions that emit its calls, in order.
-const ROUTES = new Map([
-  ["email_send", [track_email_sent]],
-  ["email_open", [track_email_opened]],
-  ["email_click", [track_link_clicked]],
-  ["email_reply", [track_email_replied]],
-  ["email_bounce", [track_email_bounced]],
-  ["email_unsubscribe", [track_email_unsubscribed]],
-  ["contact_subscribed", [identify_contact_subscribed]],
-]);
+// Webhook type → the functions that emit its calls, in order (null: not supported).
+function route(type) {
+  switch (type) {
+    case "email_send":
+      return [track_email_sent];
+    case "email_open":
+      return [track_email_opened];
+    case "email_click":
+      return [track_link_clicked];
+    case "email_reply":
+      return [track_email_replied];
+    case "email_bounce":
+      return [track_email_bounced];
+    case "email_unsubscribe":
+      return [track_email_unsubscribed];
+    case "contact_subscribed":
+      return [identify_contact_subscribed];
+    default:
+      return null;
+  }
+}
 
 function track_email_sent(body, request, settings, meta) {
   const userId = text(pick(body, ["contact", "segmentation_field_value"]));
@@ -213,7 +224,7 @@ function check_2(v) {
 function check_3(v) {
   if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["date-time"](v)) return ["", "must be a valid date-time"];
+    if (!format("date-time", v)) return ["", "must be a valid date-time"];
   }
   return null;
 }
@@ -239,7 +250,7 @@ function check_5(v) {
 function check_6(v) {
   if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["email"](v)) return ["", "must be a valid email"];
+    if (!format("email", v)) return ["", "must be a valid email"];
   }
   return null;
 }
@@ -278,7 +289,7 @@ function check_11(v) {
 function check_12(v) {
   if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["uri"](v)) return ["", "must be a valid uri"];
+    if (!format("uri", v)) return ["", "must be a valid uri"];
   }
   return null;
 }
@@ -404,10 +415,17 @@ function callMeta(meta, index) {
   return { messageId: meta.messageId + "-" + (index + 1), timestamp: meta.timestamp };
 }
 
-const FORMATS = {
-  "date-time": (s) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
-  date: (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
-  email: (s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s),
-  uri: (s) => /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(s),
-  uuid: (s) => /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s),
-};
+function format(name, s) {
+  switch (name) {
+    case "date-time":
+      return /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s));
+    case "date":
+      return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+    case "email":
+      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
+    case "uri":
+      return /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(s);
+    default: // uuid
+      return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s);
+  }
+}

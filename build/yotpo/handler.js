@@ -7,7 +7,7 @@ const INTEGRATION = {"name": "Yotpo", "version": "1.0.0"};
 async function onRequest(request, settings) {
   const body = readBody(request);
   const type = pick(body, ["type"]);
-  const emitters = ROUTES.get(type);
+  const emitters = route(type);
   if (!emitters) {
     throw new EventNotSupported("Unsupported Yotpo webhook type: " + JSON.stringify(type));
   }
@@ -19,20 +19,35 @@ async function onRequest(request, settings) {
   emitters.forEach((emit, index) => emit(body, request, settings, callMeta(meta, index)));
 }
 
-// Webhook type → the functions that emit its calls, in order.
-const ROUTES = new Map([
-  ["sms_sent", [track_sms_sent]],
-  ["sms_clicked", [track_sms_clicked]],
-  ["sms_unsubscribed", [track_sms_unsubscribed]],
-  ["sms_subscribed", [track_sms_subscribed]],
-  ["email_sent", [track_email_sent]],
-  ["email_delivered", [track_email_delivered]],
-  ["email_opened", [track_email_opened]],
-  ["email_clicked", [track_email_clicked]],
-  ["email_bounced", [track_email_bounced]],
-  ["email_unsubscribed", [track_email_unsubscribed]],
-  ["email_subscribed", [track_email_subscribed]],
-]);
+// Webhook type → the functions that emit its calls, in order (null: not supported).
+function route(type) {
+  switch (type) {
+    case "sms_sent":
+      return [track_sms_sent];
+    case "sms_clicked":
+      return [track_sms_clicked];
+    case "sms_unsubscribed":
+      return [track_sms_unsubscribed];
+    case "sms_subscribed":
+      return [track_sms_subscribed];
+    case "email_sent":
+      return [track_email_sent];
+    case "email_delivered":
+      return [track_email_delivered];
+    case "email_opened":
+      return [track_email_opened];
+    case "email_clicked":
+      return [track_email_clicked];
+    case "email_bounced":
+      return [track_email_bounced];
+    case "email_unsubscribed":
+      return [track_email_unsubscribed];
+    case "email_subscribed":
+      return [track_email_subscribed];
+    default:
+      return null;
+  }
+}
 
 function track_sms_sent(body, request, settings, meta) {
   const userId = text(pick(body, ["customer", "external_id"]));
@@ -279,11 +294,9 @@ function track_email_subscribed(body, request, settings, meta) {
 // Payload validation, generated from the spec's JSON Schema: null, or [JSON pointer, problem].
 // Each check returns pointers relative to its value; callers prefix their key only on failure.
 
-const PATTERN_0 = new RegExp("^[a-z0-9]+(_[a-z0-9]+)*$", "u");
-const PATTERN_1 = new RegExp("^\\+[1-9][0-9]{1,14}$", "u");
-const PATTERN_2 = new RegExp("^[^ ]+$", "u");
-const KEYS_0 = new Set(["email", "external_id", "phone_number", "properties"]);
-const KEYS_1 = new Set(["customer", "id", "properties", "source", "timestamp", "type"]);
+let PATTERN_0;
+let PATTERN_1;
+let PATTERN_2;
 
 function check_0(v) {
   if (!(isObject(v))) return ["", "must be an object"];
@@ -299,7 +312,7 @@ function check_0(v) {
     if (has(v, "id")) { const p = check_5(v["id"]); if (p) return ["/id" + p[0], p[1]]; }
     if (has(v, "customer")) { const p = check_6(v["customer"]); if (p) return ["/customer" + p[0], p[1]]; }
     if (has(v, "properties")) { const p = check_16(v["properties"]); if (p) return ["/properties" + p[0], p[1]]; }
-    for (const k of Object.keys(v)) if (!KEYS_1.has(k)) return [ptr(k), "is not an allowed property"];
+    for (const k of Object.keys(v)) if (!known_1(k)) return [ptr(k), "is not an allowed property"];
   }
   return null;
 }
@@ -314,7 +327,7 @@ function check_2(v) {
   if (typeof v === "string") {
     if ([...v].length < 1) return ["", "must not be empty"];
     if ([...v].length > 255) return ["", "must be at most 255 characters"];
-    if (!PATTERN_0.test(v)) return ["", "must match the pattern ^[a-z0-9]+(_[a-z0-9]+)*$"];
+    if (!(PATTERN_0 || (PATTERN_0 = new RegExp("^[a-z0-9]+(_[a-z0-9]+)*$", "u"))).test(v)) return ["", "must match the pattern ^[a-z0-9]+(_[a-z0-9]+)*$"];
   }
   return null;
 }
@@ -328,7 +341,7 @@ function check_3(v) {
 function check_4(v) {
   if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["date-time"](v)) return ["", "must be a valid date-time"];
+    if (!format("date-time", v)) return ["", "must be a valid date-time"];
   }
   return null;
 }
@@ -349,7 +362,7 @@ function check_6(v) {
     if (has(v, "email")) { const p = check_8(v["email"]); if (p) return ["/email" + p[0], p[1]]; }
     if (has(v, "external_id")) { const p = check_9(v["external_id"]); if (p) return ["/external_id" + p[0], p[1]]; }
     if (has(v, "properties")) { const p = check_10(v["properties"]); if (p) return ["/properties" + p[0], p[1]]; }
-    for (const k of Object.keys(v)) if (!KEYS_0.has(k)) return [ptr(k), "is not an allowed property"];
+    for (const k of Object.keys(v)) if (!known_0(k)) return [ptr(k), "is not an allowed property"];
   }
   { const n = (check_14(v) ? 0 : 1) + (check_15(v) ? 0 : 1); if (n !== 1) return ["", "must match exactly one of 2 alternatives (matched " + n + ")"]; }
   return null;
@@ -358,7 +371,7 @@ function check_6(v) {
 function check_7(v) {
   if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!PATTERN_1.test(v)) return ["", "must match the pattern ^\\+[1-9][0-9]{1,14}$"];
+    if (!(PATTERN_1 || (PATTERN_1 = new RegExp("^\\+[1-9][0-9]{1,14}$", "u"))).test(v)) return ["", "must match the pattern ^\\+[1-9][0-9]{1,14}$"];
   }
   return null;
 }
@@ -366,7 +379,7 @@ function check_7(v) {
 function check_8(v) {
   if (!(typeof v === "string")) return ["", "must be a string"];
   if (typeof v === "string") {
-    if (!FORMATS["email"](v)) return ["", "must be a valid email"];
+    if (!format("email", v)) return ["", "must be a valid email"];
   }
   return null;
 }
@@ -395,7 +408,7 @@ function check_11(v) {
 
 function check_12(v) {
   if (typeof v === "string") {
-    if (!PATTERN_2.test(v)) return ["", "must match the pattern ^[^ ]+$"];
+    if (!(PATTERN_2 || (PATTERN_2 = new RegExp("^[^ ]+$", "u"))).test(v)) return ["", "must match the pattern ^[^ ]+$"];
   }
   return null;
 }
@@ -422,6 +435,32 @@ function check_15(v) {
 function check_16(v) {
   { const p = check_11(v); if (p) return p; }
   return null;
+}
+
+function known_0(k) {
+  switch (k) {
+    case "email":
+    case "external_id":
+    case "phone_number":
+    case "properties":
+      return true;
+    default:
+      return false;
+  }
+}
+
+function known_1(k) {
+  switch (k) {
+    case "customer":
+    case "id":
+    case "properties":
+    case "source":
+    case "timestamp":
+    case "type":
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Helpers.
@@ -518,10 +557,17 @@ function callMeta(meta, index) {
   return { messageId: meta.messageId + "-" + (index + 1), timestamp: meta.timestamp };
 }
 
-const FORMATS = {
-  "date-time": (s) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
-  date: (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
-  email: (s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s),
-  uri: (s) => /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(s),
-  uuid: (s) => /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s),
-};
+function format(name, s) {
+  switch (name) {
+    case "date-time":
+      return /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s));
+    case "date":
+      return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+    case "email":
+      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
+    case "uri":
+      return /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(s);
+    default: // uuid
+      return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s);
+  }
+}

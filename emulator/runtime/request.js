@@ -12,11 +12,11 @@ function buildRequest(spec, deployed, parse) {
   if (method !== "POST") {
     return { reject: { kind: "MethodNotAllowed", message: `Source Functions accept only POST requests, not ${method}` } };
   }
-  const headers = new Headers();
+  let contentType = "application/json";
   for (const [name, value] of Object.entries(spec.headers || {})) {
-    headers.set(name, Array.isArray(value) ? value.join(",") : String(value));
+    if (name.toLowerCase() === "content-type") contentType = String(value);
   }
-  const mediaType = (headers.get("content-type") || "application/json").split(";")[0].trim().toLowerCase();
+  const mediaType = contentType.split(";")[0].trim().toLowerCase();
   if (!CONTENT_TYPES.includes(mediaType)) {
     return { reject: { kind: "UnsupportedMediaType", message: `Content-Type must be application/json or application/x-www-form-urlencoded, not ${mediaType}` } };
   }
@@ -29,9 +29,22 @@ function buildRequest(spec, deployed, parse) {
   if (deployed && !form) raw = sortedJson(raw);
   let parsed;
   let parseError;
+  let headers;
+  let url;
+  // Headers and URL are built when the handler first reads them: most handlers never do.
   const request = {
-    headers,
-    url: new URL(spec.url || "https://fn.segmentapis.com/?b=srcfn-emulator"),
+    get headers() {
+      if (!headers) {
+        headers = new Headers();
+        for (const [name, value] of Object.entries(spec.headers || {})) {
+          headers.set(name, Array.isArray(value) ? value.join(",") : String(value));
+        }
+      }
+      return headers;
+    },
+    get url() {
+      return url || (url = new URL(spec.url || "https://fn.segmentapis.com/?b=srcfn-emulator"));
+    },
     json() {
       if (parsed === undefined && parseError === undefined) {
         try {

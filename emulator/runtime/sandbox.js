@@ -2,6 +2,9 @@
 // Runs a handler script in node:vm contexts with Segment's globals, in one of three isolation modes:
 //   scope   (default) each invocation re-runs the script's top level in a pooled context it has to itself:
 //           fresh var/let/const/functions, implicit globals removed afterwards; ~3 µs instead of ~0.5 ms.
+//           At most MAX_CONTEXTS contexts exist; further invocations wait for one. Objects of different
+//           contexts have different hidden classes, so more contexts turn the handler's inline caches
+//           megamorphic: 64 contexts made invocations three times slower than 4.
 //   context a fresh vm context per invocation.
 //   warm    the top level runs once; module state persists across invocations, like a warm function.
 //           Invocations run one at a time so the shared bindings know whose call is whose.
@@ -49,6 +52,8 @@ function makeCache() {
   });
 }
 
+const MAX_CONTEXTS = 4; // V8 keeps an inline cache polymorphic up to 4 shapes
+
 class Sandbox {
   constructor(source, filename, isolation) {
     this.isolation = isolation;
@@ -60,6 +65,7 @@ class Sandbox {
       AbortController, TextEncoder, TextDecoder, atob, btoa, structuredClone, queueMicrotask,
     };
     this.pool = [];
+    this.live = 0; // scope mode: contexts in the pool or in use
     this.warm = null;
   }
 
@@ -75,30 +81,46 @@ class Sandbox {
         },
       });
     }
-    for (const name of BINDINGS) define(ctx, name, undefined); // set per invocation by expose()
+    const slot = { ctx, current: null };
+    // `globalThis.Segment` and friends: getters reading the slot's current invocation, defined once.
+    for (const name of BINDINGS) {
+      Object.defineProperty(ctx, name, {
+        configurable: true, enumerable: false,
+        get: () => (slot.current ? slot.current.api[name] : undefined),
+        set(value) { Object.defineProperty(ctx, name, { value, writable: true, configurable: true, enumerable: false }); },
+      });
+    }
     const [remove, keys, parse] = vm.runInContext("[(k) => delete globalThis[k], () => Object.keys(globalThis), JSON.parse]", ctx);
-    return { ctx, factory: this.script.runInContext(ctx), remove, keys, parse };
+    return Object.assign(slot, { factory: this.script.runInContext(ctx), remove, keys, parse });
   }
 
-  // A context (and the function that runs the top level in it) for one invocation.
+  // A context (and the function that runs the top level in it) for one invocation; null when the
+  // invocation must wait for a scope context to be released.
   acquire() {
     if (this.isolation === "context") return this.newSlot();
     if (this.isolation === "warm") return (this.warm = this.warm || this.newSlot());
-    return this.pool.pop() || this.newSlot();
+    if (this.pool.length) return this.pool.pop();
+    if (this.live >= MAX_CONTEXTS) return null;
+    this.live++;
+    return this.newSlot();
   }
 
   // Scope mode: remove the implicit globals the invocation created and return the context to the pool.
   // A context whose invocation timed out may still run its code later: it is dropped instead.
   release(slot, poisoned) {
-    if (this.isolation !== "scope" || poisoned) return;
+    if (this.isolation !== "scope") return;
+    slot.current = null;
+    if (poisoned) {
+      this.live--;
+      return;
+    }
     for (const key of slot.keys()) slot.remove(key);
     this.pool.push(slot);
   }
 
   // For code that reads `globalThis.Segment` and the like; plain code sees the wrapper's parameters.
   expose(slot, invocation) {
-    const api = invocation.api;
-    for (const name of BINDINGS) slot.ctx[name] = api[name];
+    slot.current = invocation;
   }
 }
 

@@ -43,11 +43,16 @@ function load(msg) {
   }
 }
 
+// Invocations waiting for a scope context (see MAX_CONTEXTS in sandbox.js), in arrival order.
+const waiting = [];
+
 function invoke(msg) {
   const slot = sandbox.acquire();
+  if (!slot) return new Promise((resolve) => waiting.push(() => invoke(msg).then(resolve)));
   const built = buildRequest(msg.request || {}, options.deployed, slot.parse);
   if (built.reject) {
     sandbox.release(slot, false);
+    if (waiting.length) waiting.shift()();
     send({ op: "result", id: msg.id, calls: [], logs: [], duration_ms: 0, error: { ...built.reject, type: built.reject.kind, kind: "request" } });
     return Promise.resolve();
   }
@@ -63,6 +68,7 @@ function invoke(msg) {
       clearTimeout(deadline);
       inv.close();
       sandbox.release(slot, timedOut);
+      if (waiting.length) waiting.shift()();
       const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
       // Calls are already JSON text (the snapshot taken when the handler made them): splice, don't re-encode.
       const head = { op: "result", id: msg.id, error: error ? describe(error) : null, logs: inv.logs, duration_ms };
@@ -122,16 +128,21 @@ function delegate(name) {
   };
 }
 
+let inFlight = 0;
+
 function handle(msg) {
   switch (msg.op) {
     case "load":
       return load(msg);
-    case "invoke":
+    case "invoke": {
+      inFlight++;
+      const done = () => { inFlight--; };
       if (sandbox.isolation === "warm") {
-        warmChain = warmChain.then(() => invoke(msg));
+        warmChain = warmChain.then(() => invoke(msg)).then(done);
         return undefined;
       }
-      return invoke(msg);
+      return invoke(msg).then(done);
+    }
     case "fetch_result":
       return settleBridged(msg);
     default:
@@ -143,13 +154,17 @@ let buffer = "";
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", (chunk) => {
   flush(); // what finished before this chunk is out before any new invocation can block the loop
-  buffer += chunk;
-  let newline;
-  while ((newline = buffer.indexOf("\n")) !== -1) {
-    const line = buffer.slice(0, newline);
-    buffer = buffer.slice(newline + 1);
-    if (line) handle(JSON.parse(line));
-  }
+  const lines = (buffer + chunk).split("\n");
+  buffer = lines.pop(); // an incomplete last line waits for the next chunk
+  for (const line of lines) if (line) handle(JSON.parse(line));
 });
-process.stdin.on("end", () => process.exit(0));
+// At end of input, finish what is in flight (each invocation is bounded by its timeout), flush, then exit.
+process.stdin.on("end", () => {
+  const exitWhenIdle = () => {
+    if (inFlight > 0) return setTimeout(exitWhenIdle, 5);
+    flush();
+    process.exit(0);
+  };
+  exitWhenIdle();
+});
 send({ op: "ready" });
