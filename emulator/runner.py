@@ -25,6 +25,7 @@ from .results import Result, classify
 from .transport import EOF_MARK, NodeWorker
 
 ISOLATION_MODES = ("scope", "context", "warm")
+SELF_URL = "https://fn.segmentapis.com"
 FETCH_MODES = ("stub", "bridge", "network")
 
 
@@ -68,6 +69,9 @@ class Emulator:
             self.worker = None
 
     def _start(self) -> None:
+        if SELF_URL in self.source:
+            raise HandlerLoadError(f"{self.handler}: Segment refuses to save code that contains {SELF_URL} "
+                                   "(a function may not call its own webhook)")
         self.worker = NodeWorker(self.options.node, self.options.max_memory_mb)
         self.worker.send({"op": "load", "source": self.source, "filename": str(self.handler),
                           "isolation": self.options.isolation, "timeout_ms": int(self.options.timeout * 1000),

@@ -32,6 +32,7 @@ def check_semantics(spec: dict[str, Any], out: Collector, folder_slug: str | Non
     _check_expressions(spec, payload if payload_ok else None, settings, out)
     _check_properties(spec, out)
     _check_markdown(spec, out)
+    _check_self_calls(spec, out)
     for i, section in enumerate(spec.get("extra_sections", [])):
         if section["title"].strip().lower() in STANDARD_SECTIONS:
             out.add(f"/extra_sections/{i}/title", f"{section['title']!r} is a standard section of the page")
@@ -193,6 +194,25 @@ def _check_markdown(spec: dict, out: Collector) -> None:
         problem = unclosed_block(text)
         if problem:
             out.add(ptr, problem)
+
+
+def _check_self_calls(spec: dict, out: Collector) -> None:
+    """Segment refuses to save a function whose code contains its own webhook host; spec strings become code.
+    Page-only text (source, connect, extra_sections) never reaches the handler."""
+    for key, value in spec.items():
+        if key not in ("source", "connect", "extra_sections"):
+            _find_self_calls(value, pointer_join("", key), out)
+
+
+def _find_self_calls(value: Any, ptr: str, out: Collector) -> None:
+    if isinstance(value, str) and "fn.segmentapis.com" in value:
+        out.add(ptr, "contains fn.segmentapis.com: Segment refuses to save a function whose code calls its own webhook")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _find_self_calls(item, pointer_join(ptr, key), out)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _find_self_calls(item, pointer_join(ptr, i), out)
 
 
 def _check_properties(spec: dict, out: Collector) -> None:

@@ -43,3 +43,11 @@ def test_a_handler_with_a_syntax_error_names_its_line(tmp_path):
     with pytest.raises(HandlerLoadError, match=r"broken.js: the handler does not load: SyntaxError: Unexpected token ';' \(.*broken.js:2\)"):
         with Emulator(handler):
             pass
+
+
+def test_code_calling_its_own_webhook_is_refused(tmp_path):
+    handler = tmp_path / "loop.js"
+    handler.write_text("async function onRequest() { await fetch('https://fn.segmentapis.com/?b=abc'); }\n")
+    with pytest.raises(HandlerLoadError, match=r"Segment refuses to save code that contains https://fn.segmentapis.com"):
+        with Emulator(handler):
+            pass
