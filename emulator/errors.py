@@ -4,7 +4,9 @@
     ├── NodeNotFound              no usable `node` (missing, not executable, older than 18)
     ├── WorkerCrashed             the Node worker died and could not be restarted
     ├── ProtocolError             the worker said something that is not the protocol
-    └── FixtureError              a fixture file is malformed (carries located findings)
+    └── HandlerLoadError          (runner.py) the handler does not compile, or Segment would refuse it
+
+Malformed fixture files raise `fixtures.FixtureError`, a located `SpecError` like a bad spec.
 
 A handler's own failures (its thrown errors, timeouts, memory blow-ups) are not exceptions:
 they are part of the invocation's result.

@@ -48,6 +48,8 @@ class Emulator:
                  fetch_bridge: Callable[[dict], dict] | None = None):
         if options.isolation not in ISOLATION_MODES:
             raise EmulatorError(f"isolation must be one of {', '.join(ISOLATION_MODES)}")
+        if options.fetch not in FETCH_MODES or (options.fetch == "bridge" and fetch_bridge is None):
+            raise EmulatorError(f"fetch must be one of {', '.join(FETCH_MODES)}; bridge needs a fetch_bridge function")
         self.handler = handler
         self.options = options
         self.plan = plan

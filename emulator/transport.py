@@ -1,8 +1,8 @@
 """The transport boundary: one Node worker process speaking JSON lines.
 
-`Transport` is the whole interface the runner uses (`send`, `receive`, `kill`, `close`), so most runner logic
-could be driven by a fake. A reader thread drains the worker's stdout continuously: without it, a worker blocked
-writing results and a driver blocked writing requests would deadlock on full pipes.
+The runner uses only `send`/`flush`, `receive`, `kill`, `close` and the two exit diagnostics. A reader thread
+drains the worker's stdout continuously: without it, a worker blocked writing results and a driver blocked
+writing requests would deadlock on full pipes.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import queue
 import subprocess
 import threading
 from importlib import resources
-from typing import Protocol
 
 import orjson
 
@@ -21,14 +20,6 @@ from .errors import ProtocolError, WorkerCrashed
 from .node import find_node
 
 EOF_MARK = {"op": "eof"}
-
-
-class Transport(Protocol):
-    def send(self, message: dict, flush: bool = True) -> None: ...
-    def flush(self) -> None: ...
-    def receive(self, timeout: float) -> dict | None: ...
-    def kill(self) -> None: ...
-    def close(self) -> None: ...
 
 
 def worker_script() -> str:

@@ -11,7 +11,7 @@ import click
 
 from emulator.errors import EmulatorError
 from emulator.expectations import update as update_expectation
-from emulator.runner import FETCH_MODES, ISOLATION_MODES, Emulator, Options
+from emulator.runner import ISOLATION_MODES, Emulator, Options
 from generator.findings import WARNING, SpecError
 from generator.metaschema import meta_schema_text
 
@@ -122,7 +122,7 @@ def emulator_options(f):
         click.option("--timeout", type=click.FloatRange(min=0.05), default=5.0, show_default=True, help="Seconds per invocation."),
         click.option("--isolation", type=click.Choice(ISOLATION_MODES), default="scope", show_default=True),
         click.option("--warm", is_flag=True, help="Same as --isolation warm: module state persists across invocations."),
-        click.option("--fetch", "fetch_mode", type=click.Choice(FETCH_MODES), default="stub", show_default=True,
+        click.option("--fetch", "fetch_mode", type=click.Choice(("stub", "network")), default="stub", show_default=True,
                      help="stub: only the fixture's http stubs answer; network: unstubbed calls go out."),
         click.option("--node", help="A node binary (>= 18) instead of the packaged one (or set SRCFN_NODE)."),
     ]):
@@ -132,7 +132,7 @@ def emulator_options(f):
 
 def build_options(settings_file, deployed, timeout, isolation, warm, fetch_mode, node, sensitive=()) -> Options:
     return Options(timeout=timeout, isolation="warm" if warm else isolation, deployed=deployed,
-                   fetch="network" if fetch_mode == "network" else "stub", node=node,
+                   fetch=fetch_mode, node=node,
                    settings=read_settings(settings_file) if settings_file else {}, sensitive=tuple(sensitive))
 
 
