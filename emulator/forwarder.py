@@ -1,0 +1,93 @@
+"""Forward emitted calls to Segment's HTTP Tracking API (`POST /v1/batch`, basic auth with the write key).
+
+Calls are sent in batches of at most 500 KB, each message at most 32 KB. A batch answered 429 or 5xx (or lost to a
+network error) is retried with exponential backoff, honouring `Retry-After`; it is resent unchanged, and every call
+carries a `messageId` (assigned once, before the first attempt, when the handler set none) so Segment's
+deduplication makes a resend harmless: nothing is lost, nothing counted twice. A call that cannot be delivered is
+reported with its messageId and the reason.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import requests
+
+from .http_retry import RETRIED, send_with_retries
+
+ENDPOINTS = {"us": "https://api.segment.io/v1/batch", "eu": "https://events.eu1.segmentapis.com/v1/batch"}
+MAX_BATCH_BYTES = 500 * 1000
+MAX_MESSAGE_BYTES = 32 * 1024
+
+
+@dataclass(frozen=True)
+class Failure:
+    message_id: str
+    reason: str
+
+
+@dataclass
+class Forwarder:
+    write_key: str
+    region: str = "us"
+    attempts: int = 5
+    backoff: float = 0.5            # seconds before the first retry; doubles each time
+    sleep: Callable[[float], None] | None = None
+    session: requests.Session = field(default_factory=requests.Session)
+    delivered: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    def send(self, calls: list[dict]) -> list[Failure]:
+        """Deliver `calls` (in batches); returns the failures of this call, also kept in `failures`."""
+        messages = [dict(call, messageId=call.get("messageId") or f"srcfn-{uuid.uuid4()}") for call in calls]
+        failed: list[Failure] = []
+        batches, too_big = split_batches(messages)
+        failed += [Failure(m["messageId"], f"message is {size} bytes, over the 32 KB limit") for m, size in too_big]
+        for batch in batches:
+            reason = self._post(batch)
+            if reason:
+                failed += [Failure(m["messageId"], reason) for m in batch]
+            else:
+                self.delivered += len(batch)
+        self.failures += failed
+        return failed
+
+    def _post(self, batch: list[dict]) -> str | None:
+        """None when Segment accepted the batch, else why it was not delivered."""
+        body = json.dumps({"batch": batch}, separators=(",", ":"))
+
+        def post() -> requests.Response:
+            return self.session.post(ENDPOINTS[self.region], data=body, auth=(self.write_key, ""),
+                                     headers={"Content-Type": "application/json"}, timeout=30)
+        try:
+            response = send_with_retries(post, self.attempts, self.backoff, self.sleep)
+        except requests.RequestException as exc:
+            return f"network error: {type(exc).__name__} (after {self.attempts} attempts)"
+        if response.status_code < 300:
+            return None
+        retried = f" (after {self.attempts} attempts)" if response.status_code in RETRIED else ""
+        return f"HTTP {response.status_code}: {response.text[:200]}{retried}"
+
+
+def split_batches(messages: list[dict]) -> tuple[list[list[dict]], list[tuple[dict, int]]]:
+    """Batches whose JSON stays within MAX_BATCH_BYTES; messages over MAX_MESSAGE_BYTES are set apart."""
+    batches: list[list[dict]] = []
+    too_big: list[tuple[dict, int]] = []
+    current: list[dict] = []
+    size = len('{"batch":[]}')
+    for message in messages:
+        encoded = len(json.dumps(message, separators=(",", ":")).encode("utf-8"))
+        if encoded > MAX_MESSAGE_BYTES:
+            too_big.append((message, encoded))
+            continue
+        if current and size + encoded + 1 > MAX_BATCH_BYTES:
+            batches.append(current)
+            current, size = [], len('{"batch":[]}')
+        current.append(message)
+        size += encoded + 1
+    if current:
+        batches.append(current)
+    return batches, too_big
+

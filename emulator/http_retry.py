@@ -1,0 +1,42 @@
+"""One retry policy for srcfn's HTTP clients: 429, 5xx and network errors are retried with exponential backoff,
+honouring `Retry-After`; any other answer is returned at once."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import requests
+
+RETRIED = {429, 500, 502, 503, 504}
+
+
+def send_with_retries(send: Callable[[], requests.Response], attempts: int, backoff: float,
+                      sleep: Callable[[float], None] | None = None) -> requests.Response:
+    """The first answer that is not retried; after the last attempt, that answer or the network error."""
+    sleep = sleep or _sleep  # looked up per call, so tests can replace it
+    for attempt in range(attempts):
+        last = attempt + 1 == attempts
+        try:
+            response = send()
+        except requests.RequestException:
+            if last:
+                raise
+            sleep(backoff * 2 ** attempt)
+            continue
+        if response.status_code not in RETRIED or last:
+            return response
+        wait = _retry_after(response)
+        sleep(wait if wait is not None else backoff * 2 ** attempt)
+    raise AssertionError("unreachable: attempts must be >= 1")
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
