@@ -11,6 +11,8 @@ import click
 
 from emulator.errors import EmulatorError
 from emulator.expectations import update as update_expectation
+from emulator.forwarder import Forwarder
+from emulator.server import Dispatcher, Recorder, make_server
 from emulator.runner import ISOLATION_MODES, Emulator, Options
 from generator.findings import WARNING, SpecError
 from generator.metaschema import meta_schema_text
@@ -19,6 +21,7 @@ from . import __version__, exit_codes, report, show
 from .check import find_stale, render_workspace
 from .deploy import DeployFailed, Local, NotFound, deploy
 from .segment_api import PublicAPI, PublicAPIError
+from .serve import FileSource, ForwardQueue, SpecSource, is_spec, on_reload, on_result
 from .fixture_runs import run_fixtures, run_rendered
 from .generate import generate as generate_files
 from .replay import replay as replay_payloads
@@ -214,6 +217,51 @@ def replay(target, payloads, specs_dir, build_dir, workers, plan_file, **emu) ->
     elapsed = time.monotonic() - started
     report.replay_summary(summary, elapsed, workers)
     sys.exit(exit_codes.FINDINGS if summary.errors or summary.violations or summary.bad_lines else exit_codes.OK)
+
+
+@main.command()
+@click.argument("target")
+@specs_option
+@build_option
+@emulator_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True, help="0 picks a free port.")
+@click.option("--forward", is_flag=True, help="Send emitted calls to Segment's Tracking API.")
+@click.option("--write-key", envvar="SEGMENT_WRITE_KEY", help="Source write key for --forward (or SEGMENT_WRITE_KEY).")
+@click.option("--region", type=click.Choice(("us", "eu")), default="us", show_default=True)
+@user_errors
+def serve(target, specs_dir, build_dir, host, port, forward, write_key, region, **emu) -> None:
+    """Serve HANDLER_OR_SLUG as a local webhook URL; edits to the handler or spec apply without a restart."""
+    if forward and not write_key:
+        raise click.UsageError("--forward needs --write-key (or SEGMENT_WRITE_KEY)")
+    if is_spec(target, specs_dir):
+        source = SpecSource(specs_dir, target)
+    else:
+        source = FileSource(resolve(target, specs_dir, build_dir))
+    source.poll()  # a bad spec or handler path fails here, before the port opens
+    forwarding = ForwardQueue(Forwarder(write_key, region)) if forward else None
+    dispatcher = Dispatcher(source.poll, build_options(**emu), on_result(forwarding), on_reload)
+    recorder = Recorder()
+    try:
+        server = make_server(host, port, dispatcher, recorder)
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    dispatcher.start()
+    if forwarding:
+        forwarding.start()
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"srcfn serve: http://{bound_host}:{bound_port}/ runs {target}"
+               + (f", forwarding to Segment ({region})" if forward else "") + "; GET /_srcfn/calls lists what was emitted")
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        dispatcher.stop()
+        dispatcher.join(timeout=10)
+        if forwarding:
+            forwarding.close()
 
 
 @main.command(name="deploy")

@@ -8,12 +8,12 @@ import click
 from emulator.results import Result
 
 
-def result_line(result: Result, name: str) -> str:
-    verdict = "PASS" if result.ok else "FAIL"
+def result_line(result: Result, name: str, verdict: bool = True) -> str:
     outcome = f"{result.status}"
     if result.error:
         outcome += f" {result.error['type']} ({result.error['category']}): {result.error['message']}"
-    return f"{verdict} {name}  {outcome}  {result.duration_ms:.1f} ms"
+    line = f"{name}  {outcome}  {result.duration_ms:.1f} ms"
+    return (("PASS " if result.ok else "FAIL ") + line) if verdict else line
 
 
 def describe_call(call: dict) -> str:
@@ -23,8 +23,9 @@ def describe_call(call: dict) -> str:
     return f"{head} {ids}".rstrip()
 
 
-def print_result(result: Result, name: str, verbose: bool = True) -> None:
-    click.echo(result_line(result, name))
+def print_result(result: Result, name: str, verbose: bool = True, verdict: bool = True) -> None:
+    """One invocation; `verdict=False` (serve) shows no PASS/FAIL and no expectation diff."""
+    click.echo(result_line(result, name, verdict))
     if not verbose and result.ok:
         return
     for call in result.calls:
@@ -40,7 +41,7 @@ def print_result(result: Result, name: str, verbose: bool = True) -> None:
         click.echo("    note: console output is over 4 KB; Segment's tester shows only the first 4 KB")
     for v in result.violations:
         click.echo(f"    contract: {v['pointer']}: {v['message']}")
-    if result.mismatch:
+    if result.mismatch and verdict:
         click.echo("    " + result.mismatch.rstrip("\n").replace("\n", "\n    "))
 
 

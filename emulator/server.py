@@ -1,0 +1,194 @@
+"""A local webhook endpoint: POST a webhook, the handler runs in the emulator, the status follows srcfn's mapping.
+
+HTTP threads hand each request to one dispatcher thread, which owns the Emulator and runs whatever has queued as
+one pipelined batch. Before each batch it asks the handler source whether the handler changed, and restarts the
+emulator on the new version: editing the handler (or the spec) takes effect without restarting the server.
+
+    GET    /_srcfn/calls   what was emitted, per request and flattened (the last 10,000 requests)
+    DELETE /_srcfn/calls   forget it
+    any other request      the webhook (the emulator refuses methods other than POST, as Segment does)
+"""
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .contracts import TrackingPlan
+from .fixtures import Fixture
+from .results import Result
+from .runner import Emulator, Options
+
+WEBHOOK_HOST = "https://fn.segmentapis.com"
+MAX_BODY = 512 * 1024
+KEPT_REQUESTS = 10_000
+
+
+@dataclass(frozen=True)
+class Served:
+    """One version of what the server runs."""
+    handler: Path
+    plan: TrackingPlan | None
+    sensitive: tuple[str, ...]
+    version: object  # changes whenever the handler must be reloaded
+
+
+class Recorder:
+    """What the server emitted, for `GET /_srcfn/calls`; bounded, thread-safe."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests: deque = deque(maxlen=KEPT_REQUESTS)
+
+    def add(self, record: dict) -> None:
+        with self.lock:
+            self.requests.append(record)
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            requests = list(self.requests)
+        return {"requests": requests, "calls": [c for r in requests for c in r["calls"]]}
+
+    def clear(self) -> None:
+        with self.lock:
+            self.requests.clear()
+
+
+class Dispatcher(threading.Thread):
+    """Owns the emulator; runs queued requests in batches and reloads between batches."""
+
+    def __init__(self, poll: Callable[[], Served], options: Options, on_result: Callable[[Fixture, Result], None],
+                 on_reload: Callable[[Served], None]):
+        super().__init__(daemon=True, name="srcfn-dispatcher")
+        self.poll, self.options, self.on_result, self.on_reload = poll, options, on_result, on_reload
+        self.jobs: queue.Queue = queue.Queue()
+        self.served: Served | None = None
+        self.emulator: Emulator | None = None
+        self.stopping = threading.Event()
+
+    def submit(self, fixture: Fixture) -> Future:
+        future: Future = Future()
+        self.jobs.put((fixture, future))
+        return future
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                batch = [self.jobs.get(timeout=0.5)]
+            except queue.Empty:
+                self._reload_if_changed()
+                continue
+            while len(batch) < self.options.window:
+                try:
+                    batch.append(self.jobs.get_nowait())
+                except queue.Empty:
+                    break
+            self._run(batch)
+        if self.emulator:
+            self.emulator.close()
+
+    def _reload_if_changed(self) -> None:
+        served = self.poll()
+        if self.served is None or served.version != self.served.version:
+            if self.emulator:
+                self.emulator.close()
+            options = Options(**{**self.options.__dict__, "sensitive": served.sensitive})
+            self.emulator = Emulator(served.handler, options, plan=served.plan).__enter__()
+            if self.served is not None:
+                self.on_reload(served)
+            self.served = served
+
+    def _run(self, batch: list[tuple[Fixture, Future]]) -> None:
+        try:
+            self._reload_if_changed()
+            results = list(self.emulator.run([fixture for fixture, _ in batch]))
+        except Exception as exc:  # the emulator could not run them: each waiting request gets the reason
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        for (fixture, future), result in zip(batch, results):
+            self.on_result(fixture, result)
+            future.set_result(result)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+def make_server(host: str, port: int, dispatcher: Dispatcher, recorder: Recorder) -> ThreadingHTTPServer:
+    counter = iter(range(1, 1 << 62))
+    counter_lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        # One buffered write per response and no Nagle delay: small separate writes meeting delayed ACKs cost
+        # ~40 ms a request on keep-alive connections.
+        wbufsize = 64 * 1024
+        disable_nagle_algorithm = True
+
+        def log_message(self, *args) -> None:  # the terminal report replaces the access log
+            pass
+
+        def _reply(self, status: int, payload: dict) -> None:
+            body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _webhook(self) -> None:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                self.close_connection = True
+                return self._reply(411, {"error": "send the body with a Content-Length"})
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:  # refused unread, as Segment refuses it; the connection is not reused
+                self.close_connection = True
+                return self._reply(413, {"status": 413, "error": {"type": "PayloadTooLarge", "category": "Request Rejected",
+                                         "message": f"the payload is {length} bytes; Segment accepts at most {MAX_BODY} (512 KiB)"}})
+            body = self.rfile.read(length).decode("utf-8", errors="replace") if length else ""
+            headers: dict = {}
+            for name in set(self.headers.keys()):
+                values = self.headers.get_all(name) or []
+                headers[name] = values[0] if len(values) == 1 else values
+            with counter_lock:
+                number = next(counter)
+            fixture = Fixture(name=f"{self.command} {self.path}", ident=f"request {number}",
+                              request={"method": self.command, "url": WEBHOOK_HOST + self.path, "headers": headers,
+                                       "body": body})
+            try:
+                result = dispatcher.submit(fixture).result()
+            except Exception as exc:
+                return self._reply(500, {"error": {"type": type(exc).__name__, "message": str(exc)}})
+            record = {"request": number, "method": self.command, "path": self.path, "status": result.status,
+                      "calls": result.calls, "error": result.error, "logs": result.logs}
+            recorder.add(record)
+            self._reply(result.status, record)
+
+        def _calls(self) -> bool:
+            if self.path.split("?")[0] != "/_srcfn/calls":
+                return False
+            if self.command == "GET":
+                self._reply(200, recorder.snapshot())
+            elif self.command == "DELETE":
+                recorder.clear()
+                self._reply(200, {"cleared": True})
+            else:
+                self._reply(405, {"error": "GET or DELETE /_srcfn/calls"})
+            return True
+
+        def _any(self) -> None:
+            if not self._calls():
+                self._webhook()
+
+        do_POST = do_GET = do_PUT = do_PATCH = do_DELETE = do_HEAD = _any
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server

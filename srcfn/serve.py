@@ -1,0 +1,109 @@
+"""`srcfn serve`: where the served handler comes from (a file, or a spec regenerated on change), what the
+terminal shows for each request, and forwarding of the emitted calls to Segment."""
+from __future__ import annotations
+
+import json
+import queue
+import tempfile
+import threading
+from pathlib import Path
+
+import click
+
+from emulator.contracts import TrackingPlan
+from emulator.fixtures import Fixture
+from emulator.forwarder import Forwarder
+from emulator.results import Result
+from emulator.server import Served
+from generator.findings import SpecError
+from generator.loader import find_spec_files, load_spec
+from generator.render import render_all
+
+from . import report, show
+from .targets import Target
+
+
+def _stamp(paths: list[Path]) -> tuple:
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths if p.exists())
+
+
+class FileSource:
+    """Serve a handler file; reload when it changes."""
+
+    def __init__(self, target: Target):
+        self.target = target
+
+    def poll(self) -> Served:
+        return Served(self.target.handler, self.target.tracking_plan(), self.target.sensitive(),
+                      _stamp([self.target.handler]))
+
+
+class SpecSource:
+    """Serve the handler generated from a spec; regenerate when the spec changes. A spec edited into an invalid
+    state is reported and the last good version keeps serving."""
+
+    def __init__(self, specs_dir: Path, slug: str):
+        self.specs_dir, self.slug = specs_dir, slug
+        self.folder = Path(tempfile.mkdtemp(prefix=f"srcfn-serve-{slug}-"))
+        self.current: Served | None = None
+        self.failed_stamp: tuple | None = None
+
+    def poll(self) -> Served:
+        (path,) = find_spec_files(self.specs_dir, (self.slug,))
+        stamp = _stamp([path])
+        if self.current and stamp in (self.current.version, self.failed_stamp):
+            return self.current
+        try:
+            loaded = load_spec(path, str(path))
+        except SpecError as exc:
+            if self.current is None:
+                raise
+            self.failed_stamp = stamp
+            report.findings(exc.findings, "text")
+            click.echo(f"srcfn serve: {path} has errors; still serving the previous version", err=True)
+            return self.current
+        outputs = render_all(loaded.spec)
+        handler = self.folder / "handler.js"
+        handler.write_text(outputs["handler.js"], encoding="utf-8")
+        settings = json.loads(outputs["settings.json"])
+        self.current = Served(handler, TrackingPlan(json.loads(outputs["tracking-plan.json"])),
+                              tuple(s["name"] for s in settings if s["sensitive"]), stamp)
+        return self.current
+
+
+class ForwardQueue(threading.Thread):
+    """Sends emitted calls to Segment off the request path, reporting each call that could not be delivered."""
+
+    def __init__(self, forwarder: Forwarder):
+        super().__init__(daemon=True, name="srcfn-forward")
+        self.forwarder = forwarder
+        self.pending: queue.Queue = queue.Queue()
+
+    def run(self) -> None:
+        while True:
+            calls = self.pending.get()
+            if calls is None:
+                return
+            for failure in self.forwarder.send(calls):
+                click.echo(f"    forward failed: messageId {failure.message_id}: {failure.reason}", err=True)
+            self.pending.task_done()
+
+    def close(self) -> None:
+        self.pending.put(None)
+        self.join(timeout=60)
+
+
+def on_result(forward: ForwardQueue | None):
+    def report_result(fixture: Fixture, result: Result) -> None:
+        show.print_result(result, fixture.name, verdict=False)
+        if forward and result.calls and result.error is None:
+            forward.pending.put(result.calls)
+    return report_result
+
+
+def on_reload(served: Served) -> None:
+    click.echo(f"reloaded {served.handler}")
+
+
+def is_spec(target: str, specs_dir: Path) -> bool:
+    return not Path(target).is_file() and (specs_dir / target).is_dir()
