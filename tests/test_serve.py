@@ -151,3 +151,24 @@ def test_forwarding_sends_every_emitted_call_once(tmp_path):
     # The 503 batch is resent unchanged (same messageId, deduplicated by Segment); every call is delivered once.
     assert posts == [["id-0"], ["id-0"], ["id-1"], ["id-2"]]
     assert forwarding.forwarder.delivered == 3 and forwarding.forwarder.failures == []
+
+
+def test_sensitive_settings_never_leave_the_server(tmp_path):
+    folder = tmp_path / "fn"
+    folder.mkdir()
+    (folder / "handler.js").write_text("""
+      async function onRequest(request, settings) {
+        console.log("token is " + settings.apiToken);
+        Segment.track({event: "Leaky", userId: "u", properties: {copy: settings.apiToken}});
+      }
+    """)
+    (folder / "settings.json").write_text(json.dumps([{"name": "apiToken", "label": "API token", "description": "",
+                                                        "type": "STRING", "required": True, "sensitive": True}]))
+    values = tmp_path / "values.json"
+    values.write_text(json.dumps({"apiToken": "tok_live_SECRET"}))
+    with Serve(str(folder / "handler.js"), "--settings", str(values)) as server:
+        reply = requests.post(server.url + "/", json={}, timeout=10).text
+        emitted = requests.get(server.url + "/_srcfn/calls", timeout=10).text
+        wait_for(lambda: any("token is" in line for line in server.output))
+    assert "tok_live_SECRET" not in reply + emitted + "".join(server.output) + "".join(server.errors)
+    assert '"copy": "[REDACTED]"' in reply and "log: token is [REDACTED]" in "".join(server.output)
