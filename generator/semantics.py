@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema
 
-from .expressions import TemplateError, body_paths, parse_template, settings_read, split_path
+from .expressions import TemplateError, body_paths, settings_read, split_path
 from .findings import Collector, pointer_join
 from .markdown import unclosed_block
 from .payload_js import UnsupportedSchema, compile_validator

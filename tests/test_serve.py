@@ -4,14 +4,12 @@ from __future__ import annotations
 import json
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 import responses
 
 from benchmarks.serve_load import ECHO, Serve, load
-from conftest import ROOT
 from emulator.fixtures import discover, load_fixture
 from emulator.forwarder import Forwarder
 from emulator.runner import Options

@@ -1,9 +1,7 @@
 """Hand-written Source Functions in the functions-library style run unmodified, on their own payload files."""
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
 import responses
 
 from conftest import ROOT

@@ -1,0 +1,144 @@
+"""Commands that run handlers: `emulate`, `test`, `replay`, `serve`."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from emulator.expectations import update as update_expectation
+from emulator.forwarder import Forwarder
+from emulator.runner import Emulator, Options
+from emulator.server import Dispatcher, Recorder, make_server
+
+from . import exit_codes, report, show
+from .fixture_runs import run_fixtures
+from .options import build_option, build_options, emulator_options, specs_option, user_errors
+from .replay import replay as replay_payloads
+from .serve import FileSource, ForwardQueue, SpecSource, is_spec, on_reload, on_result
+from .targets import fixture_paths, load_fixtures, resolve
+from .workspace import load_workspace
+
+
+@click.command()
+@click.argument("target")
+@click.argument("fixtures", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@specs_option
+@build_option
+@emulator_options
+@click.option("--tracking-plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Check calls against this tracking plan (default: the handler folder's tracking-plan.json).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per invocation.")
+@user_errors
+def emulate(target, fixtures, specs_dir, build_dir, plan_file, as_json, **emu) -> None:
+    """Run a Source Function (a handler file or a built slug) on fixtures and print each invocation.
+
+    Exit 0 when every invocation meets its expectation, 1 otherwise, 2 on bad input.
+    """
+    tgt = resolve(target, specs_dir, build_dir, plan_file)
+    loaded = load_fixtures(fixture_paths(tgt, fixtures))
+    failures = 0
+    with Emulator(tgt.handler, build_options(**emu, sensitive=tgt.sensitive()), plan=tgt.tracking_plan()) as runner:
+        for fixture, result in zip(loaded, runner.run(loaded)):
+            failures += not result.ok
+            show.print_json(result) if as_json else show.print_result(result, fixture.ident)
+    sys.exit(exit_codes.FINDINGS if failures else exit_codes.OK)
+
+
+@click.command(name="test")
+@click.argument("slugs", nargs=-1)
+@specs_option
+@build_option
+@click.option("--update", is_flag=True, help="Rewrite each failing fixture's expectation from the actual result.")
+@click.option("-v", "--verbose", is_flag=True, help="Show every invocation, not only failures.")
+@user_errors
+def test_fixtures(slugs, specs_dir, build_dir, update, verbose) -> None:
+    """Run every spec's fixtures against its built handler (build/<slug>/handler.js)."""
+    ws = load_workspace(specs_dir, build_dir, slugs)
+    total = failed = updated = 0
+    for loaded in ws.loaded:
+        slug = loaded.spec.source.slug
+        tgt = resolve(slug, specs_dir, build_dir)
+        runs = run_fixtures(slug, tgt.handler, specs_dir / slug / "fixtures", Options(sensitive=tgt.sensitive()),
+                            tgt.tracking_plan())
+        for run in runs:
+            if update and run.result.mismatch and update_expectation(run.fixture, run.result):
+                updated += 1
+                click.echo(f"UPDATED {run.fixture.ident}")
+                continue
+            if verbose or not run.result.ok:
+                show.print_result(run.result, run.fixture.ident, verbose)
+        bad = sum(not r.result.ok for r in runs) - (updated if update else 0)
+        total, failed = total + len(runs), failed + max(bad, 0)
+        click.echo(f"{slug}: {len(runs)} fixtures, {len(runs) - max(bad, 0)} passed")
+    click.echo(f"{total - failed} passed, {failed} failed" + (f" ({updated} expectations updated)" if update else ""))
+    sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
+
+
+@click.command()
+@click.argument("target")
+@click.argument("payloads", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@specs_option
+@build_option
+@emulator_options
+@click.option("--workers", type=click.IntRange(1, 16), default=1, show_default=True)
+@click.option("--tracking-plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False))
+@user_errors
+def replay(target, payloads, specs_dir, build_dir, workers, plan_file, **emu) -> None:
+    """Stream an NDJSON file (each line a fixture or a bare webhook body) through the handler and summarise."""
+    tgt = resolve(target, specs_dir, build_dir, plan_file)
+    with payloads.open("rb") as f:
+        lines = sum(1 for line in f if line.strip())
+    started = time.monotonic()
+    with click.progressbar(length=lines, label="replaying", file=sys.stderr) as bar:
+        summary = replay_payloads(tgt.handler, payloads, build_options(**emu, sensitive=tgt.sensitive()),
+                                  tgt.tracking_plan(), workers, bar.update)
+    elapsed = time.monotonic() - started
+    report.replay_summary(summary, elapsed, workers)
+    sys.exit(exit_codes.FINDINGS if summary.errors or summary.violations or summary.bad_lines else exit_codes.OK)
+
+
+@click.command()
+@click.argument("target")
+@specs_option
+@build_option
+@emulator_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True, help="0 picks a free port.")
+@click.option("--forward", is_flag=True, help="Send emitted calls to Segment's Tracking API.")
+@click.option("--write-key", envvar="SEGMENT_WRITE_KEY", help="Source write key for --forward (or SEGMENT_WRITE_KEY).")
+@click.option("--region", type=click.Choice(("us", "eu")), default="us", show_default=True)
+@user_errors
+def serve(target, specs_dir, build_dir, host, port, forward, write_key, region, **emu) -> None:
+    """Serve HANDLER_OR_SLUG as a local webhook URL; edits to the handler or spec apply without a restart."""
+    if forward and not write_key:
+        raise click.UsageError("--forward needs --write-key (or SEGMENT_WRITE_KEY)")
+    if is_spec(target, specs_dir):
+        source = SpecSource(specs_dir, target)
+    else:
+        source = FileSource(resolve(target, specs_dir, build_dir))
+    source.poll()  # a bad spec or handler path fails here, before the port opens
+    forwarding = ForwardQueue(Forwarder(write_key, region)) if forward else None
+    dispatcher = Dispatcher(source.poll, build_options(**emu), on_result(forwarding), on_reload)
+    recorder = Recorder()
+    try:
+        server = make_server(host, port, dispatcher, recorder)
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    dispatcher.start()
+    if forwarding:
+        forwarding.start()
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"srcfn serve: http://{bound_host}:{bound_port}/ runs {target}"
+               + (f", forwarding to Segment ({region})" if forward else "") + "; GET /_srcfn/calls lists what was emitted")
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        dispatcher.stop()
+        dispatcher.join(timeout=10)
+        if forwarding:
+            forwarding.close()

@@ -1,0 +1,70 @@
+"""Options and error handling shared by every srcfn command."""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from emulator.errors import EmulatorError
+from emulator.runner import ISOLATION_MODES, Options
+from generator.findings import SpecError
+
+from . import exit_codes, report
+from .settings_file import read_settings
+
+specs_option = click.option("--specs", "specs_dir", type=click.Path(path_type=Path), default=Path("specs"),
+                            show_default=True, help="Folder holding <slug>/source.yaml.")
+build_option = click.option("--build", "build_dir", type=click.Path(path_type=Path), default=Path("build"),
+                            show_default=True, help="Folder of generated output.")
+
+
+def user_errors(command):
+    """Turn located input errors into messages and exit 2; a bug exits 1 with a one-line report."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SpecError as exc:
+            report.findings(exc.findings, "text")
+            errors = report.count(exc.findings)
+            click.echo(f"srcfn: {errors} error{'s' if errors != 1 else ''}; nothing was written.", err=True)
+            sys.exit(exit_codes.USAGE)
+        except EmulatorError as exc:
+            click.echo(f"srcfn: {exc}", err=True)
+            sys.exit(exit_codes.USAGE)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug: say so plainly, keep the traceback for SRCFN_DEBUG=1
+            if os.environ.get("SRCFN_DEBUG"):
+                raise
+            click.echo(f"srcfn: internal error: {type(exc).__name__}: {exc} (set SRCFN_DEBUG=1 for the traceback)", err=True)
+            sys.exit(exit_codes.FINDINGS)
+    return wrapper
+
+
+def emulator_options(f):
+    """The options every command that runs handlers shares."""
+    for option in reversed([
+        click.option("--settings", "settings_file", type=click.Path(path_type=Path, dir_okay=False),
+                     help="JSON object of settings; each fixture's own settings override it."),
+        click.option("--deployed", is_flag=True, help="Sort body keys as deployed functions receive them."),
+        click.option("--timeout", type=click.FloatRange(min=0.05), default=5.0, show_default=True, help="Seconds per invocation."),
+        click.option("--isolation", type=click.Choice(ISOLATION_MODES), default="scope", show_default=True),
+        click.option("--warm", is_flag=True, help="Same as --isolation warm: module state persists across invocations."),
+        click.option("--fetch", "fetch_mode", type=click.Choice(("stub", "network")), default="stub", show_default=True,
+                     help="stub: only the fixture's http stubs answer; network: unstubbed calls go out."),
+        click.option("--node", help="A node binary (>= 18) instead of the packaged one (or set SRCFN_NODE)."),
+    ]):
+        f = option(f)
+    return f
+
+
+def build_options(settings_file, deployed, timeout, isolation, warm, fetch_mode, node, sensitive=()) -> Options:
+    return Options(timeout=timeout, isolation="warm" if warm else isolation, deployed=deployed,
+                   fetch=fetch_mode, node=node,
+                   settings=read_settings(settings_file) if settings_file else {}, sensitive=tuple(sensitive))
+
+
