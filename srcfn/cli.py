@@ -10,10 +10,13 @@ import click
 from emulator.runner import Options
 from generator.findings import WARNING
 from generator.metaschema import meta_schema_text
+from generator.pages.lint import NAMING_RULES, lint_page
+from generator.pages.parse import parse_page
 
 from . import __version__, exit_codes, report
 from .check import find_stale, render_workspace
 from .cli_deploy import deploy_command
+from .cli_pages import docs, import_pages, lint
 from .cli_run import emulate, replay, serve, test_fixtures
 from .fixture_runs import run_rendered
 from .generate import generate as generate_files
@@ -56,7 +59,8 @@ def generate(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path) -> None:
 @click.option("--no-fixtures", is_flag=True, help="Skip running the fixtures.")
 @user_errors
 def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, strict: bool, no_fixtures: bool) -> None:
-    """CI gate: specs valid, build/ identical to a fresh generation, every fixture passing. Writes nothing.
+    """CI gate: specs valid, build/ identical to a fresh generation, generated pages lint clean, every fixture
+    passing. Writes nothing.
 
     Exit 0 clean, 1 findings, 2 usage or input errors.
     """
@@ -65,6 +69,10 @@ def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, st
     rendered = render_workspace(ws)
     stale = find_stale(ws, rendered, all_specs=not slugs)
     report.stale(stale, fmt)
+    lint_findings = [f for slug, outputs in rendered.items()
+                     for f in lint_page(parse_page(outputs["index.md"], str(build_dir / slug / "index.md")), NAMING_RULES)]
+    for finding in lint_findings:
+        click.echo(finding.github() if fmt == "github" else finding.format())
     runs = [] if no_fixtures else [run for slug, outputs in rendered.items()
                                    for run in run_rendered(slug, outputs, specs_dir / slug / "fixtures", Options())]
     failed = [r for r in runs if not r.result.ok]
@@ -74,10 +82,12 @@ def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, st
              f"{len(stale)} stale or missing file{'s' if len(stale) != 1 else ''}" if stale else "build/ up to date"]
     if not no_fixtures:
         parts.append(f"{len(runs) - len(failed)}/{len(runs)} fixtures pass")
+    if lint_findings:
+        parts.append(f"{len(lint_findings)} lint finding{'s' if len(lint_findings) != 1 else ''} in generated pages")
     if failing_warnings:
         parts.append(f"{failing_warnings} warning{'s' if failing_warnings != 1 else ''} (--strict)")
     click.echo("; ".join(parts), err=fmt == "github")
-    sys.exit(exit_codes.FINDINGS if stale or failed or failing_warnings else exit_codes.OK)
+    sys.exit(exit_codes.FINDINGS if stale or failed or failing_warnings or lint_findings else exit_codes.OK)
 
 
 @main.command()
@@ -97,5 +107,5 @@ def init(slug: str, specs_dir: Path) -> None:
     click.echo(f"next: edit {specs_dir / slug / 'source.yaml'}, then run `srcfn generate {slug}`")
 
 
-for command in (emulate, test_fixtures, replay, serve, deploy_command):
+for command in (emulate, test_fixtures, replay, serve, deploy_command, import_pages, lint, docs):
     main.add_command(command)

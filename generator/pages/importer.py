@@ -1,0 +1,283 @@
+"""Import a catalog page into a spec: everything the page states, and TODO markers (with the page line) for what
+only prose says (identity rules) or the page cannot know (the webhook payload).
+
+The result always validates: every value is fitted to the spec's schema, and anything that cannot be fitted
+(an empty event name, a duplicate) is left out and reported.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..findings import Finding
+from ..semantics import SNAKE_CASE
+from .parse import Block, Page
+from .sections import Placed, place
+
+UTM = "?utm_source=segmentio&utm_medium=docs&utm_campaign=partners"
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)(\{:[^}]*\})?")
+_EMAIL = re.compile(r"(?:mailto:)?([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_PATH_BOLD = re.compile(r"\*\*([^*]*?>[^*]*?)\*\*")
+_METHODS = ("track", "identify", "page", "group")
+TODO_EMAIL = "todo@example.invalid"
+
+
+@dataclass
+class Imported:
+    spec: dict
+    slug: str
+    todos: list[Finding] = field(default_factory=list)
+
+
+def import_page(page: Page, slug_hint: str | None = None) -> Imported:
+    todos: list[Finding] = []
+
+    def todo(line: int, pointer: str, message: str) -> None:
+        todos.append(Finding(page.path, line, 1, pointer, message, "todo"))
+
+    placed = place(page)
+    name = _name(page, todo)
+    slug = _slug(slug_hint or name)
+    link = _homepage(placed)
+    spec: dict = {"source": _source(page, placed, name, slug, link, todo), "connect": _connect(page, placed, todo)}
+    events, properties = _tables(page, placed, todo)
+    calls = _methods(page, placed)
+    spec_events = _events(events, properties, "identify" in calls, page, todo)
+    spec["webhook"] = _webhook(spec_events, properties)
+    spec["identity"] = _identity(placed, page, todo)
+    spec["events"] = spec_events
+    if properties:
+        spec["properties"] = {p: {"description": d, "from": f"properties.{_key(p)}"} for p, d, _ in properties}
+    extra = _extra_sections(page, placed)
+    if extra:
+        spec["extra_sections"] = extra
+    return Imported(spec, slug, todos)
+
+
+def _clean_line(text: str, limit: int = 200) -> str:
+    return " ".join(text.replace("\u2028", " ").replace("\u2029", " ").split())[:limit].strip()
+
+
+def _name(page: Page, todo) -> str:
+    title = page.front.get("title")
+    name = re.sub(r"\s+Source\s*$", "", str(title)).strip() if title else ""
+    if not _clean_line(name):
+        todo(1, "/source/name", "the front matter has no title; named the source TODO")
+        return "TODO"
+    return _clean_line(name)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[()']", "", text.lower().replace(".", "-", 1).replace("/", "-", 1))
+    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
+    return slug[:100].strip("-") or "source"
+
+
+def _homepage(placed: list[Placed]) -> tuple[Block, str, str] | None:
+    """(paragraph, link text, URL) of the partner's homepage link: the one with the utm string, else the first."""
+    candidates = [(p.block, m) for p in placed if p.role == "top" and p.block.kind == "paragraph"
+                  for m in _LINK.finditer(p.block.text) if m.group(2).startswith("http") and "segment.com" not in m.group(2)]
+    best = next(((b, m) for b, m in candidates if "utm_source=segmentio" in m.group(2)), candidates[0] if candidates else None)
+    return (best[0], best[1].group(1), best[1].group(2)) if best else None
+
+
+def _source(page: Page, placed: list[Placed], name: str, slug: str, link, todo) -> dict:
+    source: dict = {"name": name, "slug": slug}
+    catalog_id = str(page.front.get("id", ""))
+    if re.fullmatch(r"[A-Za-z0-9]{10}", catalog_id):
+        source["catalog_id"] = catalog_id
+    website = link[2].split("?")[0] if link else ""
+    if not re.fullmatch(r"https?://[^\s?#]+", website):
+        todo(1, "/source/website", "no homepage link found; set the partner's website")
+        website = "https://example.invalid/"
+    source["website"] = website
+    source["intro"] = _intro(placed, name, link, todo)
+    source["maintainer"] = {"name": name, "support_email": _support_email(placed, page, todo)}
+    includes = {p.block.text for p in placed if p.block.kind == "include"}
+    hidden = page.front.get("hidden") is True
+    source["status"] = "hidden" if hidden else "beta" if "content/beta-note.md" in includes else "public"
+    source["regions"] = ["us"] if "content/source-region-unsupported.md" in includes else ["us", "eu"]
+    notices = [_notice(p) for p in placed if p.block.kind == "callout" and p.block.text.strip()]
+    if notices:
+        source["notices"] = notices
+    return source
+
+
+def _intro(placed: list[Placed], name: str, link, todo) -> str:
+    boilerplate = re.compile(r"Event Cloud Source\]\(|maintained by|maintains this Source", re.I)
+    paragraphs = [p.block for p in placed if p.role == "top" and p.block.kind == "paragraph"
+                  and not boilerplate.search(p.block.text)]
+    if link and link[0] in paragraphs:
+        paragraphs.remove(link[0])
+        first = link[0].text
+        match = next(m for m in _LINK.finditer(first) if m.group(2) == link[2])
+        lead = (first[:match.start()] + first[match.end():]).strip()
+        paragraphs.insert(0, Block("paragraph", link[0].line, link[0].end, text=lead))
+    texts = [b.text for b in paragraphs if b.text.strip()]
+    if texts and texts[0].startswith(name + " "):
+        texts[0] = texts[0][len(name) + 1:]
+    if not texts:
+        todo(1, "/source/intro", "no introduction found; write one or two sentences about the partner")
+        return "TODO: one or two sentences about the partner."
+    return "\n\n".join(texts)
+
+
+def _support_email(placed: list[Placed], page: Page, todo) -> str:
+    for p in sorted(placed, key=lambda p: (p.role != "top", p.block.line)):
+        for m in _LINK.finditer(p.block.text):
+            email = _EMAIL.fullmatch(m.group(2))
+            if email:
+                return email.group(1)
+    todo(1, "/source/maintainer/support_email", f"no support email found; replaced by {TODO_EMAIL}")
+    return TODO_EMAIL
+
+
+def _notice(p: Placed) -> dict:
+    section = p.role if p.role in ("getting_started", "stream", "events", "event_properties", "adding_destinations") else "top"
+    notice = {"type": p.block.detail, "title": p.block.title.replace('"', "'"), "body": p.block.text.strip()}
+    return notice | ({"section": section} if section != "top" else {})
+
+
+def _connect(page: Page, placed: list[Placed], todo) -> dict:
+    """Where the user pastes the write key: a bold or linked `A > B > C` path in Getting started."""
+    text = "\n".join(page.source(p.block) for p in placed if p.role == "getting_started")
+    for match in _LINK.finditer(text):
+        if ">" in match.group(1):
+            connect = {"path": _clean_line(match.group(1).replace("*", "")), "url": match.group(2)}
+            notes = _sub_bullets(text[text.find("\n", match.end()) + 1:] if "\n" in text[match.end():] else "")
+            return connect | ({"notes": notes} if notes else {})
+    bold = _PATH_BOLD.search(text)
+    if bold:
+        connect = {"path": _clean_line(bold.group(1))}
+        notes = _sub_bullets(text[text.find("\n", bold.end()) + 1:] if "\n" in text[bold.end():] else "")
+        return connect | ({"notes": notes} if notes else {})
+    line = next((p.block.line for p in placed if p.role == "getting_started"), 1)
+    todo(line, "/connect/path", "Getting started names no `A > B` path to the write key setting; write it")
+    return {"path": "TODO: where in the partner's app users paste the write key"}
+
+
+def _sub_bullets(text: str) -> list[str]:
+    """The indented bullets that directly follow the step naming the path (its sub-steps)."""
+    notes = []
+    for line in text.splitlines():
+        match = re.match(r"^\s{2,}[-*]\s+(\S.*)$", line)
+        if not match:
+            break
+        notes.append(match.group(1).strip())
+    return notes
+
+
+def _methods(page: Page, placed: list[Placed]) -> list[str]:
+    text = " ".join(page.source(p.block) for p in placed if p.role == "stream").lower()
+    return [m for m in _METHODS if re.search(rf"\b{m}\b", text)]
+
+
+def _cell(text: str) -> str:
+    """A table cell's name: markup (code, bold, links) removed."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return _clean_line(re.sub(r"[`*]", "", text).replace("\\|", "|"))
+
+
+def _tables(page: Page, placed: list[Placed], todo) -> tuple[list, list]:
+    """(name, description, line) rows of the events tables and of the properties tables, in page order."""
+    events: list = []
+    properties: list = []
+    for p in placed:
+        if p.block.kind != "table" or len(p.block.rows) < 1 or p.role not in ("events", "event_properties"):
+            continue
+        header = [_cell(c).lower() for c in p.block.rows[0]]
+        kind_col = header.index("type") if "type" in header else None
+        desc_col = header.index("description") if "description" in header else len(header) - 1
+        target = events if p.role == "events" and not header[0].startswith("propert") else properties
+        for offset, row in enumerate(p.block.rows[1:], start=1):
+            line = p.block.line + offset + (0 if p.block.html else 1)
+            if kind_col is not None and kind_col < len(row) and _cell(row[kind_col]).lower() != "event":
+                todo(line, "/events", f"row {_cell(row[0])!r} has type {_cell(row[kind_col])!r}, not Event: left out")
+                continue
+            name = _cell(row[0]) if row else ""
+            description = _clean_line(row[desc_col] if desc_col < len(row) and desc_col > 0 else "", 10_000)
+            if not name:
+                todo(line, "/events" if target is events else "/properties", "a row without a name: left out")
+                continue
+            if any(name == n for n, _, _ in target):
+                todo(line, "/events" if target is events else "/properties", f"{name!r} is listed twice: kept the first")
+                continue
+            target.append((name, description or "TODO: describe it", line))
+    properties = [(_property_name(n, line, todo), d, line) for n, d, line in properties]
+    return events, properties
+
+
+def _property_name(name: str, line: int, todo) -> str:
+    fitted = re.sub(r"[^A-Za-z0-9_$.-]", "_", name)
+    fitted = fitted if re.match(r"[A-Za-z_$]", fitted) else "_" + fitted
+    if fitted != name:
+        todo(line, f"/properties/{fitted}", f"property name {name!r} cannot be a spec property name; renamed {fitted!r}")
+    return fitted[:255]
+
+
+def _key(name: str) -> str:
+    return name.replace(".", "_")
+
+
+def _webhook(events: list[dict], properties: list) -> dict:
+    """A payload schema declaring what the imported rules read; the real payload is the partner's to write."""
+    payload = {"type": "object", "required": ["type"], "properties": {
+        "type": {"type": "string", "enum": [e["on"] for e in events]},
+        "id": {"type": "string"}, "timestamp": {"type": "string"},
+        "user_id": {"type": "string"}, "anonymous_id": {"type": "string"},
+        "properties": {"type": "object", "properties": {_key(n): {} for n, _, _ in properties}},
+    }}
+    return {"event_type": "type", "message_id": "id", "timestamp": "timestamp", "payload": payload}
+
+
+def _hook(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "event"
+
+
+def _identity(placed: list[Placed], page: Page, todo) -> dict:
+    prose = [p.block for p in placed if p.block.kind == "paragraph" and re.search(r"userId|anonymousId", p.block.text)]
+    line = prose[0].line if prose else 1
+    sentences = [s for b in prose for s in re.split(r"(?<=[.!?])\s+", b.text) if re.search(r"userId|anonymousId", s)]
+    said = _clean_line(" ".join(sentences), 150)
+    todo(line, "/identity", "identity rules come from prose; write them as rules"
+         + (f" (the page says: {said})" if said else ""))
+    return {"user_id": {"value": "user_id", "describe": "TODO: where the userId comes from"},
+            "anonymous_id": {"value": "anonymous_id", "describe": "TODO: where the anonymousId comes from"}}
+
+
+def _events(events: list, properties: list, identify: bool, page: Page, todo) -> list[dict]:
+    names = [p for p, _, _ in properties]
+    out: list[dict] = []
+    hooks: set[str] = set()
+    for name, description, line in events:
+        hook = _hook(name)
+        while hook in hooks:
+            hook += "_2"
+        hooks.add(hook)
+        event = {"name": name, "description": description, "on": hook}
+        if names:
+            event["properties"] = names
+        out.append(event)
+    if properties and events:
+        todo(events[0][2], "/events", "the page does not say which event carries which property: every event lists all")
+    if identify:
+        out.append({"call": "identify", "on": "identify"})
+    if not events:
+        todo(1, "/events", "the page lists no events; add them")
+        out.insert(0, {"name": "TODO Event", "description": "TODO: the events the source sends.", "on": "todo"})
+    return out
+
+
+def _extra_sections(page: Page, placed: list[Placed]) -> list[dict]:
+    """Sections the template does not have, kept verbatim (headings below H2 included)."""
+    sections: list[dict] = []
+    heads = [p.block for p in placed if p.block.kind == "heading" and p.block.level <= 2]
+    for i, head in enumerate(heads):
+        if next(p.role for p in placed if p.block is head) != "extra":
+            continue
+        end = heads[i + 1].line - 1 if i + 1 < len(heads) else len(page.lines)
+        body = "\n".join(page.lines[head.line:end]).strip()
+        title = _clean_line(head.text)
+        if body and title:
+            sections.append({"title": title, "body": body})
+    return sections
