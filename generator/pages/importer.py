@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..findings import Finding
-from ..semantics import SNAKE_CASE
+from ..markdown import unclosed_block
+from ..semantics import STANDARD_SECTIONS
 from .parse import Block, Page
 from .sections import Placed, place
 
@@ -48,10 +49,19 @@ def import_page(page: Page, slug_hint: str | None = None) -> Imported:
     spec["events"] = spec_events
     if properties:
         spec["properties"] = {p: {"description": d, "from": f"properties.{_key(p)}"} for p, d, _ in properties}
-    extra = _extra_sections(page, placed)
+    extra = _extra_sections(page, placed, todo)
     if extra:
         spec["extra_sections"] = extra
     return Imported(spec, slug, todos)
+
+
+def _markdown(text: str, line: int, pointer: str, todo) -> str | None:
+    """Page Markdown to keep as is, or None (reported) when it opens a block that would swallow a page."""
+    problem = unclosed_block(text)
+    if problem:
+        todo(line, pointer, f"left out: {problem}")
+        return None
+    return text
 
 
 def _clean_line(text: str, limit: int = 200) -> str:
@@ -97,7 +107,8 @@ def _source(page: Page, placed: list[Placed], name: str, slug: str, link, todo) 
     hidden = page.front.get("hidden") is True
     source["status"] = "hidden" if hidden else "beta" if "content/beta-note.md" in includes else "public"
     source["regions"] = ["us"] if "content/source-region-unsupported.md" in includes else ["us", "eu"]
-    notices = [_notice(p) for p in placed if p.block.kind == "callout" and p.block.text.strip()]
+    notices = [_notice(p) for p in placed if p.block.kind == "callout" and p.block.text.strip()
+               and _markdown(p.block.text, p.block.line, "/source/notices", todo)]
     if notices:
         source["notices"] = notices
     return source
@@ -116,10 +127,11 @@ def _intro(placed: list[Placed], name: str, link, todo) -> str:
     texts = [b.text for b in paragraphs if b.text.strip()]
     if texts and texts[0].startswith(name + " "):
         texts[0] = texts[0][len(name) + 1:]
-    if not texts:
+    intro = _markdown("\n\n".join(texts), paragraphs[0].line if paragraphs else 1, "/source/intro", todo) if texts else None
+    if not intro:
         todo(1, "/source/intro", "no introduction found; write one or two sentences about the partner")
         return "TODO: one or two sentences about the partner."
-    return "\n\n".join(texts)
+    return intro
 
 
 def _support_email(placed: list[Placed], page: Page, todo) -> str:
@@ -164,7 +176,7 @@ def _sub_bullets(text: str) -> list[str]:
         if not match:
             break
         notes.append(match.group(1).strip())
-    return notes
+    return [n for n in notes if not unclosed_block(n)]
 
 
 def _methods(page: Page, placed: list[Placed]) -> list[str]:
@@ -268,7 +280,7 @@ def _events(events: list, properties: list, identify: bool, page: Page, todo) ->
     return out
 
 
-def _extra_sections(page: Page, placed: list[Placed]) -> list[dict]:
+def _extra_sections(page: Page, placed: list[Placed], todo) -> list[dict]:
     """Sections the template does not have, kept verbatim (headings below H2 included)."""
     sections: list[dict] = []
     heads = [p.block for p in placed if p.block.kind == "heading" and p.block.level <= 2]
@@ -276,8 +288,8 @@ def _extra_sections(page: Page, placed: list[Placed]) -> list[dict]:
         if next(p.role for p in placed if p.block is head) != "extra":
             continue
         end = heads[i + 1].line - 1 if i + 1 < len(heads) else len(page.lines)
-        body = "\n".join(page.lines[head.line:end]).strip()
+        body = _markdown("\n".join(page.lines[head.line:end]).strip(), head.line, "/extra_sections", todo)
         title = _clean_line(head.text)
-        if body and title:
+        if body and title and title.lower() not in STANDARD_SECTIONS:
             sections.append({"title": title, "body": body})
     return sections

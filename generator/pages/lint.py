@@ -124,7 +124,8 @@ def check_raw_text(page: Page) -> Iterator[LintFinding]:
     for n, line in enumerate(page.lines, start=1):
         for m in leftovers.finditer(line):
             yield _f(page, n, m.start() + 1, "template-leftover", f"template text left in the page: {m.group(0)}")
-        for m in re.finditer(r"\{:[^}]*[\u201c\u201d\u2018\u2019][^}]*\}", line):
+        # Curly quotes, and their mojibake (the template's `‚Äù` is `”` read as Mac Roman): anything not ASCII.
+        for m in re.finditer(r"\{:[^}\n]*[^\x00-\x7f][^}\n]*\}", line):
             yield _f(page, n, m.start() + 1, "curly-target", f"curly quote in {m.group(0)}: kramdown drops the attribute")
         for m in re.finditer(r"\]\(([^)\s:]+@[^)\s]+)\)", line):
             yield _f(page, n, m.start(1) + 1, "mailto", f"email link ({m.group(1)}) needs mailto:")
