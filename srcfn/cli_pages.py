@@ -56,7 +56,7 @@ def import_pages(pages: tuple[Path, ...], out_dir: Path) -> None:
 @click.command()
 @click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True)
-@click.option("--disable", multiple=True, metavar="RULE", help="Skip a rule (repeatable); `srcfn lint --rules` lists them.")
+@click.option("--disable", multiple=True, metavar="RULE", help="Skip a rule (repeatable); the README lists the rules.")
 @user_errors
 def lint(pages: tuple[Path, ...], fmt: str, disable: tuple[str, ...]) -> None:
     """Check catalog pages against the partner template and Segment's style rules. Exit 1 on findings."""
