@@ -64,9 +64,11 @@ class Dispatcher(threading.Thread):
     """Owns the emulator; runs queued requests in batches and reloads between batches."""
 
     def __init__(self, poll: Callable[[], Served], options: Options, on_result: Callable[[Fixture, Result], None],
-                 on_reload: Callable[[Served], None]):
+                 on_reload: Callable[[Served], None], on_error: Callable[[str], None] = lambda message: None):
         super().__init__(daemon=True, name="srcfn-dispatcher")
         self.poll, self.options, self.on_result, self.on_reload = poll, options, on_result, on_reload
+        self.on_error = on_error
+        self.failed_version: object = None
         self.jobs: queue.Queue = queue.Queue()
         self.served: Served | None = None
         self.emulator: Emulator | None = None
@@ -82,7 +84,8 @@ class Dispatcher(threading.Thread):
             try:
                 batch = [self.jobs.get(timeout=0.5)]
             except queue.Empty:
-                self._reload_if_changed()
+                if self.emulator is not None:
+                    self._reload_if_changed()
                 continue
             while len(batch) < self.options.window:
                 try:
@@ -94,15 +97,26 @@ class Dispatcher(threading.Thread):
             self.emulator.close()
 
     def _reload_if_changed(self) -> None:
-        served = self.poll()
-        if self.served is None or served.version != self.served.version:
-            if self.emulator:
-                self.emulator.close()
+        """Start the new version before retiring the old one: an edit that breaks the handler is reported and
+        the previous version keeps serving (only a first start that fails reaches the waiting requests)."""
+        served = None
+        try:
+            served = self.poll()
+            if self.served is not None and served.version in (self.served.version, self.failed_version):
+                return
             options = Options(**{**self.options.__dict__, "sensitive": served.sensitive})
-            self.emulator = Emulator(served.handler, options, plan=served.plan).__enter__()
-            if self.served is not None:
-                self.on_reload(served)
-            self.served = served
+            emulator = Emulator(served.handler, options, plan=served.plan).__enter__()
+        except Exception as exc:
+            if self.emulator is None:
+                raise
+            self.failed_version = served.version if served else None
+            self.on_error(f"{exc}; still serving the previous version")
+            return
+        old, self.emulator = self.emulator, emulator
+        if old:
+            old.close()
+            self.on_reload(served)
+        self.served = served
 
     def _run(self, batch: list[tuple[Fixture, Future]]) -> None:
         try:

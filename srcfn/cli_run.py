@@ -16,7 +16,7 @@ from . import exit_codes, report, show
 from .fixture_runs import run_fixtures
 from .options import build_option, build_options, emulator_options, specs_option, user_errors
 from .replay import replay as replay_payloads
-from .serve import FileSource, ForwardQueue, SpecSource, is_spec, on_reload, on_result
+from .serve import FileSource, ForwardQueue, SpecSource, is_spec, on_error, on_reload, on_result
 from .targets import fixture_paths, load_fixtures, resolve
 from .workspace import load_workspace
 
@@ -120,7 +120,7 @@ def serve(target, specs_dir, build_dir, host, port, forward, write_key, region, 
         source = FileSource(resolve(target, specs_dir, build_dir))
     source.poll()  # a bad spec or handler path fails here, before the port opens
     forwarding = ForwardQueue(Forwarder(write_key, region)) if forward else None
-    dispatcher = Dispatcher(source.poll, build_options(**emu), on_result(forwarding), on_reload)
+    dispatcher = Dispatcher(source.poll, build_options(**emu), on_result(forwarding), on_reload, on_error)
     recorder = Recorder()
     try:
         server = make_server(host, port, dispatcher, recorder)

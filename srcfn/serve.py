@@ -105,5 +105,9 @@ def on_reload(served: Served) -> None:
     click.echo(f"reloaded {served.handler}")
 
 
+def on_error(message: str) -> None:
+    click.echo(f"srcfn serve: {message}", err=True)
+
+
 def is_spec(target: str, specs_dir: Path) -> bool:
     return not Path(target).is_file() and (specs_dir / target).is_dir()

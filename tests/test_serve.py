@@ -77,6 +77,12 @@ def test_editing_a_handler_file_applies_without_a_restart(tmp_path):
         assert send() == "One"
         handler.write_text("async function onRequest() { Segment.track({event: 'Two', userId: 'u'}); }")
         assert send() == "Two"
+        handler.write_text("async function onRequest( {")  # broken: the previous version keeps serving
+        assert send() == "Two"
+        wait_for(lambda: any("the handler does not load: SyntaxError" in line and "still serving the previous version"
+                             in line for line in server.errors))
+        handler.write_text("async function onRequest() { Segment.track({event: 'Three', userId: 'u'}); }")
+        assert send() == "Three"
 
 
 def test_statuses_for_what_segment_refuses(tmp_path):
