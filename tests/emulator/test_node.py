@@ -51,3 +51,11 @@ def test_code_calling_its_own_webhook_is_refused(tmp_path):
     with pytest.raises(HandlerLoadError, match=r"Segment refuses to save code that contains https://fn.segmentapis.com"):
         with Emulator(handler):
             pass
+
+
+def test_the_cli_reports_an_unusable_node_without_a_traceback(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("SRCFN_NODE", str(tmp_path / "missing-node"))
+    result = cli("emulate", "yotpo", "specs/yotpo/fixtures/sms-sent.json")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"srcfn: {tmp_path / 'missing-node'} (from SRCFN_NODE) is not a working node:")
+    assert "Traceback" not in result.output
