@@ -15,7 +15,6 @@ from ..semantics import STANDARD_SECTIONS
 from .parse import Block, Page
 from .sections import Placed, place
 
-UTM = "?utm_source=segmentio&utm_medium=docs&utm_campaign=partners"
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)(\{:[^}]*\})?")
 _EMAIL = re.compile(r"(?:mailto:)?([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _PATH_BOLD = re.compile(r"\*\*([^*]*?>[^*]*?)\*\*")
@@ -43,9 +42,9 @@ def import_page(page: Page, slug_hint: str | None = None) -> Imported:
     spec: dict = {"source": _source(page, placed, name, slug, link, todo), "connect": _connect(page, placed, todo)}
     events, properties = _tables(page, placed, todo)
     calls = _methods(page, placed)
-    spec_events = _events(events, properties, "identify" in calls, page, todo)
+    spec_events = _events(events, properties, "identify" in calls, todo)
     spec["webhook"] = _webhook(spec_events, properties)
-    spec["identity"] = _identity(placed, page, todo)
+    spec["identity"] = _identity(placed, todo)
     spec["events"] = spec_events
     if properties:
         spec["properties"] = {p: {"description": d, "from": f"properties.{_key(p)}"} for p, d, _ in properties}
@@ -246,7 +245,7 @@ def _hook(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "event"
 
 
-def _identity(placed: list[Placed], page: Page, todo) -> dict:
+def _identity(placed: list[Placed], todo) -> dict:
     prose = [p.block for p in placed if p.block.kind == "paragraph" and re.search(r"userId|anonymousId", p.block.text)]
     line = prose[0].line if prose else 1
     sentences = [s for b in prose for s in re.split(r"(?<=[.!?])\s+", b.text) if re.search(r"userId|anonymousId", s)]
@@ -257,7 +256,7 @@ def _identity(placed: list[Placed], page: Page, todo) -> dict:
             "anonymous_id": {"value": "anonymous_id", "describe": "TODO: where the anonymousId comes from"}}
 
 
-def _events(events: list, properties: list, identify: bool, page: Page, todo) -> list[dict]:
+def _events(events: list, properties: list, identify: bool, todo) -> list[dict]:
     names = [p for p, _, _ in properties]
     out: list[dict] = []
     hooks: set[str] = set()
