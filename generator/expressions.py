@@ -15,7 +15,6 @@ from typing import Any, Union
 Path = tuple[str, ...]
 TemplatePart = Union[str, Path]
 
-TRANSFORMS = ("lowercase", "uppercase", "trim", "string", "number", "iso_timestamp", "unix_seconds", "unix_millis")
 
 
 class TemplateError(ValueError):
