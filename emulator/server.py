@@ -10,6 +10,7 @@ emulator on the new version: editing the handler (or the spec) takes effect with
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import queue
 import threading
@@ -104,7 +105,7 @@ class Dispatcher(threading.Thread):
             served = self.poll()
             if self.served is not None and served.version in (self.served.version, self.failed_version):
                 return
-            options = Options(**{**self.options.__dict__, "sensitive": served.sensitive})
+            options = dataclasses.replace(self.options, sensitive=served.sensitive)
             emulator = Emulator(served.handler, options, plan=served.plan).__enter__()
         except Exception as exc:
             if self.emulator is None:

@@ -64,7 +64,7 @@ def _emitters(spec: m.Spec) -> list[Emitter]:
     taken: set[str] = set()
     out = []
     for event in spec.events:
-        base = f"{event.call}_{_identifier(event.name or '') or (event.on[0] and _identifier(event.on[0])) or 'event'}"
+        base = f"{event.call}_{_identifier(event.name or '') or _identifier(event.on[0]) or 'event'}"
         name, n = base, 2
         while name in taken:
             name, n = f"{base}_{n}", n + 1

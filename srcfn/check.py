@@ -5,6 +5,8 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.pages.lint import NAMING_RULES, LintFinding, lint_page
+from generator.pages.parse import parse_page
 from generator.render import OUTPUTS, render_all
 
 from .workspace import Workspace
@@ -40,6 +42,12 @@ def find_stale(ws: Workspace, rendered: dict[str, dict[str, str]], all_specs: bo
     if all_specs:
         found += _orphans(ws)
     return found
+
+
+def lint_rendered(rendered: dict[str, dict[str, str]], build_dir: Path) -> list[LintFinding]:
+    """Lint findings of every generated page; the naming rules are left to the spec loader's located warnings."""
+    return [f for slug, outputs in rendered.items()
+            for f in lint_page(parse_page(outputs["index.md"], str(build_dir / slug / "index.md")), NAMING_RULES)]
 
 
 def _compare(path: Path, slug: str, expected: str) -> list[Stale]:

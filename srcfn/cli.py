@@ -10,11 +10,9 @@ import click
 from emulator.runner import Options
 from generator.findings import WARNING
 from generator.metaschema import meta_schema_text
-from generator.pages.lint import NAMING_RULES, lint_page
-from generator.pages.parse import parse_page
 
 from . import __version__, exit_codes, report
-from .check import find_stale, render_workspace
+from .check import find_stale, lint_rendered, render_workspace
 from .cli_deploy import deploy_command
 from .cli_pages import docs, import_pages, lint
 from .cli_run import emulate, replay, serve, test_fixtures
@@ -46,8 +44,8 @@ def generate(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path) -> None:
         click.echo(f"{r.slug:<20} {build_dir / r.slug}/  {state}")
     written = sum(len(r.written) for r in results)
     files = written + sum(len(r.unchanged) for r in results)
-    click.echo(f"generated {len(results)} source{'s' if len(results) != 1 else ''} into {build_dir}/: "
-               f"{files} files, {written} written; {len(ws.warnings)} warning{'s' if len(ws.warnings) != 1 else ''}")
+    click.echo(f"generated {report.plural(len(results), 'source')} into {build_dir}/: "
+               f"{files} files, {written} written; {report.plural(len(ws.warnings), 'warning')}")
 
 
 @main.command()
@@ -69,8 +67,7 @@ def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, st
     rendered = render_workspace(ws)
     stale = find_stale(ws, rendered, all_specs=not slugs)
     report.stale(stale, fmt)
-    lint_findings = [f for slug, outputs in rendered.items()
-                     for f in lint_page(parse_page(outputs["index.md"], str(build_dir / slug / "index.md")), NAMING_RULES)]
+    lint_findings = lint_rendered(rendered, build_dir)
     for finding in lint_findings:
         click.echo(finding.github() if fmt == "github" else finding.format())
     runs = [] if no_fixtures else [run for slug, outputs in rendered.items()
@@ -78,14 +75,14 @@ def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, st
     failed = [r for r in runs if not r.result.ok]
     report.fixture_failures(failed, fmt)
     failing_warnings = report.count(ws.warnings, WARNING) if strict else 0
-    parts = [f"check: {len(ws.loaded)} spec{'s' if len(ws.loaded) != 1 else ''} valid",
-             f"{len(stale)} stale or missing file{'s' if len(stale) != 1 else ''}" if stale else "build/ up to date"]
+    parts = [f"check: {report.plural(len(ws.loaded), 'spec')} valid",
+             f"{len(stale)} stale or missing {'file' if len(stale) == 1 else 'files'}" if stale else "build/ up to date"]
     if not no_fixtures:
         parts.append(f"{len(runs) - len(failed)}/{len(runs)} fixtures pass")
     if lint_findings:
-        parts.append(f"{len(lint_findings)} lint finding{'s' if len(lint_findings) != 1 else ''} in generated pages")
+        parts.append(f"{report.plural(len(lint_findings), 'lint finding')} in generated pages")
     if failing_warnings:
-        parts.append(f"{failing_warnings} warning{'s' if failing_warnings != 1 else ''} (--strict)")
+        parts.append(f"{report.plural(failing_warnings, 'warning')} (--strict)")
     click.echo("; ".join(parts), err=fmt == "github")
     sys.exit(exit_codes.FINDINGS if stale or failed or failing_warnings or lint_findings else exit_codes.OK)
 

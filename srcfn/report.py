@@ -60,5 +60,9 @@ def replay_summary(summary, elapsed: float, workers: int) -> None:
         click.echo(f"  e.g. {example}")
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def count(items: list[Finding], level: str = ERROR) -> int:
     return sum(1 for f in items if f.level == level)

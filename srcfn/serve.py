@@ -28,14 +28,18 @@ def _stamp(paths: list[Path]) -> tuple:
 
 
 class FileSource:
-    """Serve a handler file; reload when it changes."""
+    """Serve a handler file; reload when it, its tracking plan or its settings declarations change."""
 
     def __init__(self, target: Target):
         self.target = target
+        self.current: Served | None = None
 
     def poll(self) -> Served:
-        return Served(self.target.handler, self.target.tracking_plan(), self.target.sensitive(),
-                      _stamp([self.target.handler]))
+        t = self.target
+        stamp = _stamp([p for p in (t.handler, t.plan, t.settings_file) if p])
+        if self.current is None or self.current.version != stamp:  # polled before every batch: read only on change
+            self.current = Served(t.handler, t.tracking_plan(), t.sensitive(), stamp)
+        return self.current
 
 
 class SpecSource:

@@ -36,7 +36,8 @@ class Target:
 
 def resolve(arg: str, specs_dir: Path, build_dir: Path, plan: Path | None = None) -> Target:
     path = Path(arg)
-    if path.is_file():
+    is_file = path.is_file()
+    if is_file:
         folder = path.parent
     elif (build_dir / arg / "handler.js").is_file():
         path, folder = build_dir / arg / "handler.js", build_dir / arg
@@ -46,7 +47,7 @@ def resolve(arg: str, specs_dir: Path, build_dir: Path, plan: Path | None = None
         raise _usage(arg, f"neither a handler file nor a spec slug (no {specs_dir / arg}/)")
     own_plan = folder / "tracking-plan.json"
     own_settings = folder / "settings.json"
-    fixtures = specs_dir / arg / "fixtures" if not Path(arg).is_file() else None
+    fixtures = None if is_file else specs_dir / arg / "fixtures"
     return Target(path, fixtures, plan or (own_plan if own_plan.is_file() else None),
                   own_settings if own_settings.is_file() else None)
 

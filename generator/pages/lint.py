@@ -87,8 +87,8 @@ def _words(page: Page, pattern: re.Pattern, rule: str, say: Callable[[re.Match],
 
 
 def check_sections(page: Page) -> Iterator[LintFinding]:
-    heads = [(p.block, p.role) for p in place(page) if p.block.kind == "heading"]
-    roles = [(b, role_of(b.text) or ("stream" if b.text.lower() == "components" else None)) for b, _ in heads]
+    roles = [(b, "stream" if role_of(b.text) == "components" else role_of(b.text))
+             for b in page.blocks if b.kind == "heading"]
     present = [(b, r) for b, r in roles if r in ORDER]
     seen = {r for _, r in present}
     for required in ("getting_started", "stream", "events", "adding_destinations"):
