@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.yotpo_payloads import write_ndjson  # noqa: E402
-from emulator.contracts import TrackingPlan  # noqa: E402
-from emulator.node import find_node  # noqa: E402
-from emulator.runner import Options  # noqa: E402
-from emulator.transport import worker_script  # noqa: E402
+from srcfn.emulator.contracts import TrackingPlan  # noqa: E402
+from srcfn.emulator.node import find_node  # noqa: E402
+from srcfn.emulator.runner import Options  # noqa: E402
+from srcfn.emulator.transport import worker_script  # noqa: E402
 from srcfn.replay import replay  # noqa: E402
 
 HANDLER = ROOT / "build" / "yotpo" / "handler.js"

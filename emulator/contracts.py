@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from generator.findings import pointer_join
+from ..core.findings import pointer_join
 
 
 class TrackingPlan:

@@ -6,7 +6,7 @@
     ├── ProtocolError             the worker said something that is not the protocol
     └── HandlerLoadError          (runner.py) the handler does not compile, or Segment would refuse it
 
-Malformed fixture files raise `fixtures.FixtureError`, a located `SpecError` like a bad spec.
+Malformed fixture files raise `fixtures.FixtureError`, a located `InputError` like a bad spec.
 
 A handler's own failures (its thrown errors, timeouts, memory blow-ups) are not exceptions:
 they are part of the invocation's result.

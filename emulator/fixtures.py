@@ -17,14 +17,13 @@ from urllib.parse import urlencode
 import jsonschema
 import jsonschema_rs
 
-from generator.documents import load_document
-from generator.findings import Collector, SpecError
-from generator.metaschema import report_schema_errors
+from ..core.documents import load_document
+from ..core.findings import Collector, InputError
+from ..core.schema_errors import report_schema_errors
+from ..core.segment import EMULATOR_URL
 
-DEFAULT_URL = "https://fn.segmentapis.com/?b=srcfn-emulator"
 
-
-class FixtureError(SpecError):
+class FixtureError(InputError):
     """A fixture that cannot be used; carries located findings like a spec error."""
 
 
@@ -41,7 +40,7 @@ class Fixture:
 
 @lru_cache(maxsize=1)
 def _schema() -> dict:
-    return json.loads(resources.files("emulator").joinpath("schema/fixture.schema.json").read_text(encoding="utf-8"))
+    return json.loads(resources.files(__package__).joinpath("schema/fixture.schema.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +56,7 @@ def _explainer() -> jsonschema.Draft202012Validator:
 def load_fixture(path: Path, display: str | None = None) -> Fixture:
     try:
         doc = load_document(path, display)
-    except SpecError as exc:
+    except InputError as exc:
         raise FixtureError(exc.findings) from None
     out = doc.collector()
     return from_value(doc.value, out, path.stem, display or str(path), path)
@@ -99,12 +98,12 @@ def _with_query(url: str, query: dict) -> str:
 
 
 def _srcfn_request(req: dict) -> dict:
-    return {"method": req.get("method", "POST"), "url": _with_query(req.get("url", DEFAULT_URL), req.get("query", {})),
+    return {"method": req.get("method", "POST"), "url": _with_query(req.get("url", EMULATOR_URL), req.get("query", {})),
             "headers": req.get("headers", {}), "body": _body_text(req)}
 
 
 def _library_request(payload: dict) -> dict:
-    url = payload.get("url") or _with_query(DEFAULT_URL, payload.get("queryParameters", {}))
+    url = payload.get("url") or _with_query(EMULATOR_URL, payload.get("queryParameters", {}))
     return {"method": "POST", "url": url, "headers": payload.get("headers", {}), "body": _body_text(payload)}
 
 

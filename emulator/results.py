@@ -1,42 +1,21 @@
-"""Invocation results, and how each outcome maps to Segment's error category and srcfn's HTTP status.
-
-Segment documents the categories, not the status a webhook caller receives; srcfn's choice:
-
-| outcome                                   | category               | status |
-|-------------------------------------------|------------------------|--------|
-| success                                   | -                      | 200    |
-| EventNotSupported                         | Unsupported Event Type | 400    |
-| ValidationError, InvalidEventPayload      | Message Rejected       | 400    |
-| RetryError                                | Retry                  | 503    |
-| timeout (5 s default)                     | Retry                  | 504    |
-| out of memory (the worker died)           | Retry                  | 503    |
-| any other error                           | Bad Request            | 400    |
-| not POST / wrong Content-Type / > 512 KiB | Request Rejected       | 405 / 415 / 413 |
-"""
+"""Invocation results, and how each outcome maps to Segment's error category and srcfn's HTTP status
+(the table is `core.segment.OUTCOMES`; the README's "Outcomes" shows it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-CATEGORIES = {
-    "unsupported": ("Unsupported Event Type", 400),
-    "rejected": ("Message Rejected", 400),
-    "retry": ("Retry", 503),
-    "timeout": ("Retry", 504),
-    "memory": ("Retry", 503),
-    "other": ("Bad Request", 400),
-}
-REQUEST_STATUS = {"MethodNotAllowed": 405, "UnsupportedMediaType": 415, "PayloadTooLarge": 413}
-TESTER_LOG_LIMIT = 4 * 1024
+from ..core.segment import OUTCOMES, REQUEST_REJECTED, REQUEST_STATUS, TESTER_LOG_BYTES
 
 
 def classify(raw: dict[str, Any]) -> dict[str, Any]:
-    """A worker error description → {type, message, category, status}."""
-    kind = raw.get("kind", "other")
-    if kind == "request":
-        category, status = "Request Rejected", REQUEST_STATUS.get(raw["type"], 400)
+    """A worker error description `{type, message, outcome}` → {type, message, category, status}. The
+    outcome is the Segment error class the error is an instance of, "Timeout", "request" or "other"."""
+    outcome = raw.get("outcome", "other")
+    if outcome == "request":
+        category, status = REQUEST_REJECTED, REQUEST_STATUS.get(raw["type"], 400)
     else:
-        category, status = CATEGORIES.get(kind, CATEGORIES["other"])
+        category, status = OUTCOMES.get(outcome, OUTCOMES["other"])
     return {"type": raw.get("type", "Error"), "message": raw.get("message", ""), "category": category, "status": status}
 
 
@@ -64,7 +43,7 @@ class Result:
 
     @property
     def logs_over_limit(self) -> bool:
-        return sum(len(line.encode("utf-8")) + 1 for line in self.logs) > TESTER_LOG_LIMIT
+        return sum(len(line.encode("utf-8")) + 1 for line in self.logs) > TESTER_LOG_BYTES
 
     def to_json(self) -> dict[str, Any]:
         return {"fixture": self.fixture, "ok": self.ok, "status": self.status, "calls": self.calls,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.segment import TIMEOUT_SECONDS, WEBHOOK_URL, worker_facts
 from .contracts import TrackingPlan
 from .errors import EmulatorError, WorkerCrashed
 from .expectations import mismatch
@@ -25,13 +26,12 @@ from .results import Result, classify
 from .transport import EOF_MARK, NodeWorker
 
 ISOLATION_MODES = ("scope", "context", "warm")
-SELF_URL = "https://fn.segmentapis.com"
 FETCH_MODES = ("stub", "bridge", "network")
 
 
 @dataclass(frozen=True)
 class Options:
-    timeout: float = 5.0          # seconds per invocation (Segment: 5 s)
+    timeout: float = TIMEOUT_SECONDS  # seconds per invocation
     isolation: str = "scope"      # scope | context | warm (README: "Isolation")
     deployed: bool = False        # sort body keys as deployed functions receive them
     fetch: str = "stub"           # stub: only fixture stubs; bridge: Python answers (requests); network: real
@@ -71,13 +71,13 @@ class Emulator:
             self.worker = None
 
     def _start(self) -> None:
-        if SELF_URL in self.source:
-            raise HandlerLoadError(f"{self.handler}: Segment refuses to save code that contains {SELF_URL} "
+        if WEBHOOK_URL in self.source:
+            raise HandlerLoadError(f"{self.handler}: Segment refuses to save code that contains {WEBHOOK_URL} "
                                    "(a function may not call its own webhook)")
         self.worker = NodeWorker(self.options.node, self.options.max_memory_mb)
         self.worker.send({"op": "load", "source": self.source, "filename": str(self.handler),
                           "isolation": self.options.isolation, "timeout_ms": int(self.options.timeout * 1000),
-                          "deployed": self.options.deployed})
+                          "deployed": self.options.deployed, "facts": worker_facts()})
         reply = self.worker.receive(30)
         if reply is None or reply.get("op") == "eof":
             raise WorkerCrashed(f"the Node worker died loading {self.handler}: {self.worker.describe_exit()}")
@@ -162,13 +162,13 @@ class Emulator:
     def _runaway(self, fixture: Fixture, how: str) -> Result:
         limit = int(self.options.timeout * 1000)
         if how == "memory":
-            raw = {"type": "OutOfMemory", "kind": "memory",
+            raw = {"type": "OutOfMemory", "outcome": "OutOfMemory",
                    "message": f"the handler ran out of memory (limit {self.options.max_memory_mb} MB); worker replaced"}
         elif how == "blocked":
-            raw = {"type": "Timeout", "kind": "timeout",
+            raw = {"type": "Timeout", "outcome": "Timeout",
                    "message": f"the handler did not finish within {limit} ms (its event loop was blocked; worker replaced)"}
         else:
-            raw = {"type": "WorkerCrashed", "kind": "other", "message": "the Node worker died running the handler; worker replaced"}
+            raw = {"type": "WorkerCrashed", "outcome": "other", "message": "the Node worker died running the handler; worker replaced"}
         return self._finish(fixture, Result(fixture.ident, error=classify(raw), duration_ms=float(limit)))
 
     def _result(self, fixture: Fixture, message: dict) -> Result:

@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from ..core.segment import MAX_PAYLOAD_BYTES, REQUEST_REJECTED, WEBHOOK_URL
 from .contracts import TrackingPlan
 from .fixtures import Fixture
 from .results import Result
 from .runner import Emulator, Options
 
-WEBHOOK_HOST = "https://fn.segmentapis.com"
-MAX_BODY = 512 * 1024
 KEPT_REQUESTS = 10_000
 
 
@@ -163,10 +162,11 @@ def make_server(host: str, port: int, dispatcher: Dispatcher, recorder: Recorder
                 self.close_connection = True
                 return self._reply(411, {"error": "send the body with a Content-Length"})
             length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:  # refused unread, as Segment refuses it; the connection is not reused
+            if length > MAX_PAYLOAD_BYTES:  # refused unread, as Segment refuses it; the connection is not reused
                 self.close_connection = True
-                return self._reply(413, {"status": 413, "error": {"type": "PayloadTooLarge", "category": "Request Rejected",
-                                         "message": f"the payload is {length} bytes; Segment accepts at most {MAX_BODY} (512 KiB)"}})
+                limit = f"{MAX_PAYLOAD_BYTES} ({MAX_PAYLOAD_BYTES // 1024} KiB)"
+                return self._reply(413, {"status": 413, "error": {"type": "PayloadTooLarge", "category": REQUEST_REJECTED,
+                                         "message": f"the payload is {length} bytes; Segment accepts at most {limit}"}})
             body = self.rfile.read(length).decode("utf-8", errors="replace") if length else ""
             headers: dict = {}
             for name in set(self.headers.keys()):
@@ -175,7 +175,7 @@ def make_server(host: str, port: int, dispatcher: Dispatcher, recorder: Recorder
             with counter_lock:
                 number = next(counter)
             fixture = Fixture(name=f"{self.command} {self.path}", ident=f"request {number}",
-                              request={"method": self.command, "url": WEBHOOK_HOST + self.path, "headers": headers,
+                              request={"method": self.command, "url": WEBHOOK_URL + self.path, "headers": headers,
                                        "body": body})
             try:
                 result = dispatcher.submit(fixture).result()

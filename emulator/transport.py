@@ -23,7 +23,7 @@ EOF_MARK = {"op": "eof"}
 
 
 def worker_script() -> str:
-    return str(resources.files("emulator").joinpath("runtime/worker.js"))
+    return str(resources.files(__package__).joinpath("runtime/worker.js"))
 
 
 class NodeWorker:

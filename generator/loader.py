@@ -1,6 +1,6 @@
 """Find and load specs: syntax → meta-schema → semantic rules → typed model.
 
-`load_spec` raises `SpecError` carrying every located finding of the file; warnings of a spec
+`load_spec` raises `InputError` carrying every located finding of the file; warnings of a spec
 that loads are returned with it.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .documents import load_document
-from .findings import Finding, SpecError
+from ..core.documents import load_document
+from ..core.findings import Finding, InputError
 from .metaschema import check_against_meta_schema
 from .semantics import check_semantics
 
@@ -29,7 +29,7 @@ class Loaded:
 def find_spec_files(specs_dir: Path, slugs: tuple[str, ...] = ()) -> list[Path]:
     """The spec file of each requested slug (all folders when none), sorted by slug."""
     if not specs_dir.is_dir():
-        raise SpecError([Finding(str(specs_dir), 1, 1, "", "specs folder not found (use --specs DIR)")])
+        raise InputError([Finding(str(specs_dir), 1, 1, "", "specs folder not found (use --specs DIR)")])
     folders = [specs_dir / s for s in slugs] if slugs else sorted(p for p in specs_dir.iterdir() if p.is_dir())
     found, missing = [], []
     for folder in folders:
@@ -39,7 +39,7 @@ def find_spec_files(specs_dir: Path, slugs: tuple[str, ...] = ()) -> list[Path]:
         elif slugs:
             missing.append(Finding(str(folder), 1, 1, "", f"no spec for {folder.name!r}: expected {folder}/source.yaml"))
     if missing:
-        raise SpecError(missing)
+        raise InputError(missing)
     return found
 
 

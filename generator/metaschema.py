@@ -1,105 +1,37 @@
-"""Check a loaded spec against the shipped meta-schema; each problem becomes one located finding.
-
-jsonschema's raw messages are written for schema authors (`Additional properties are not allowed
-('nmae' was unexpected)`); here each error is rephrased for spec authors and pinned to the
-exact key, descending into the one `oneOf` branch the user evidently meant.
-"""
+"""The spec meta-schema as shipped, and the check of a loaded spec against it."""
 from __future__ import annotations
 
-import difflib
 import json
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import jsonschema
-from jsonschema.exceptions import ValidationError
 
-from .findings import Collector, pointer_join
+from ..core.findings import Collector
+from ..core.schema_errors import report_schema_errors
+from ..core.segment import TEMPLATE_SECTIONS
 
-_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "boolean": "true or false",
-               "integer": "an integer", "number": "a number", "null": "null"}
+
+@lru_cache(maxsize=1)
+def meta_schema() -> dict:
+    """The meta-schema, with the lists it shares with Segment's facts filled in from core.segment."""
+    text = resources.files(__package__).joinpath("schema/source.schema.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    schema["$defs"]["notice_section"]["enum"] = ["top", *TEMPLATE_SECTIONS]
+    return schema
 
 
 def meta_schema_text() -> str:
-    """The meta-schema as shipped (what `srcfn schema` prints)."""
-    return resources.files("generator").joinpath("schema/source.schema.json").read_text(encoding="utf-8")
+    """The meta-schema as `srcfn schema` prints it."""
+    return json.dumps(meta_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads(meta_schema_text()))
+    return jsonschema.Draft202012Validator(meta_schema())
 
 
 def check_against_meta_schema(value: Any, out: Collector) -> None:
     """Add a finding for every way `value` breaks the meta-schema."""
     report_schema_errors(_validator(), value, out)
-
-
-def report_schema_errors(validator: jsonschema.protocols.Validator, value: Any, out: Collector) -> None:
-    """Add one located finding per schema error of `value`; any schema may use `x-message`."""
-    for error in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path))):
-        _report(error, out)
-
-
-def _pointer(error: ValidationError) -> str:
-    return pointer_join("", *error.absolute_path)
-
-
-def _report(error: ValidationError, out: Collector) -> None:
-    pointer = _pointer(error)
-    kind = error.validator
-    if kind in ("oneOf", "anyOf"):
-        branch = _intended_branch(error)
-        if branch:
-            for sub in branch:
-                _report(sub, out)
-            return
-    if kind == "additionalProperties" and isinstance(error.instance, dict):
-        known = sorted(error.schema.get("properties", {}))
-        for key in sorted(set(error.instance) - set(known)):
-            hint = difflib.get_close_matches(key, known, n=1)
-            tip = f"; did you mean {hint[0]!r}?" if hint else f"; expected one of: {', '.join(known)}"
-            out.add(pointer_join(pointer, key), f"unknown key {key!r}{tip}")
-        return
-    out.add(pointer, _message(error))
-
-
-def _intended_branch(error: ValidationError) -> list[ValidationError] | None:
-    """The errors of the single alternative whose shape matches the value, if exactly one does."""
-    branches: dict[int, list[ValidationError]] = {}
-    for sub in error.context or ():
-        branches.setdefault(sub.schema_path[0], []).append(sub)
-    plausible = [errs for errs in branches.values() if not any(_rules_out(e, error) for e in errs)]
-    return plausible[0] if len(plausible) == 1 else None
-
-
-def _rules_out(sub: ValidationError, parent: ValidationError) -> bool:
-    """A branch is not the one meant when the value has the wrong type or lacks its key."""
-    at_root = len(sub.absolute_path) == len(parent.absolute_path)
-    return at_root and sub.validator in ("type", "required", "pattern", "$ref", "oneOf", "enum", "const")
-
-
-def _message(error: ValidationError) -> str:
-    custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
-    kind, value = error.validator, error.validator_value
-    if kind == "required":  # jsonschema yields one error per missing key, named in its message
-        return "missing required key " + error.message.split(" is a required property")[0]
-    if kind == "type":
-        wanted = [value] if isinstance(value, str) else value
-        return "must be " + " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
-    if custom:
-        return custom
-    if kind == "enum":
-        return "must be one of: " + ", ".join(json.dumps(v) for v in value)
-    if kind == "const":
-        return f"must be {json.dumps(value)}"
-    if kind == "minItems":
-        return "must not be empty" if value == 1 else f"must have at least {value} items"
-    if kind == "minLength":
-        return "must not be empty" if value == 1 else f"must be at least {value} characters"
-    if kind == "maxLength":
-        return f"must be at most {value} characters"
-    if kind == "uniqueItems":
-        return "must not repeat items"
-    return error.message

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .expressions import js_literal
-from .findings import pointer_join
+from ..core.findings import pointer_join
 
 # Keywords that only annotate; they never change what validates.
 ANNOTATIONS = {"$schema", "$id", "$comment", "title", "description", "examples", "default", "deprecated",

@@ -16,7 +16,7 @@ OUTPUTS = ("index.md", "handler.js", "settings.json", "tracking-plan.json")
 @lru_cache(maxsize=1)
 def jinja_environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
+        loader=jinja2.PackageLoader(__package__, "templates"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import re
 
+from ..core.segment import TEMPLATE_SECTIONS, UTM
 from . import markdown as md
 from . import model as m
-
-UTM = "?utm_source=segmentio&utm_medium=docs&utm_campaign=partners"
-SECTIONS = ("top", "getting_started", "stream", "events", "event_properties", "adding_destinations")
 
 
 def page_context(spec: m.Spec) -> dict:
@@ -19,7 +17,8 @@ def page_context(spec: m.Spec) -> dict:
         "hidden": src.status == "hidden",
         "us_only": src.regions == ("us",),
         "beta": src.status == "beta",
-        "notices": {s: [_notice(n) for n in src.notices if n.section == s] for s in SECTIONS},
+        "sections": TEMPLATE_SECTIONS,
+        "notices": {s: [_notice(n) for n in src.notices if n.section == s] for s in ("top", *TEMPLATE_SECTIONS)},
         "name": name,
         "env_name": md.inline(re.sub(r"\s+", "", src.name)),
         "maintainer": md.inline(src.maintainer),

@@ -11,14 +11,14 @@ from typing import Any
 import jsonschema
 
 from .expressions import TemplateError, body_paths, settings_read, split_path
-from .findings import Collector, pointer_join
+from ..core.findings import Collector, pointer_join
+from ..core.segment import TEMPLATE_SECTIONS, WEBHOOK_HOST
 from .markdown import unclosed_block
 from .payload_js import UnsupportedSchema, compile_validator
 from .payload_paths import path_in_schema
 
 SNAKE_CASE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _MINOR_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "via"}
-STANDARD_SECTIONS = {"getting started", "stream", "events", "event properties", "adding destinations"}
 
 
 def check_semantics(spec: dict[str, Any], out: Collector, folder_slug: str | None) -> None:
@@ -34,7 +34,7 @@ def check_semantics(spec: dict[str, Any], out: Collector, folder_slug: str | Non
     _check_markdown(spec, out)
     _check_self_calls(spec, out)
     for i, section in enumerate(spec.get("extra_sections", [])):
-        if section["title"].strip().lower() in STANDARD_SECTIONS:
+        if section["title"].strip().lower() in {title.lower() for title in TEMPLATE_SECTIONS.values()}:
             out.add(f"/extra_sections/{i}/title", f"{section['title']!r} is a standard section of the page")
 
 
@@ -205,8 +205,8 @@ def _check_self_calls(spec: dict, out: Collector) -> None:
 
 
 def _find_self_calls(value: Any, ptr: str, out: Collector) -> None:
-    if isinstance(value, str) and "fn.segmentapis.com" in value:
-        out.add(ptr, "contains fn.segmentapis.com: Segment refuses to save a function whose code calls its own webhook")
+    if isinstance(value, str) and WEBHOOK_HOST in value:
+        out.add(ptr, f"contains {WEBHOOK_HOST}: Segment refuses to save a function whose code calls its own webhook")
     elif isinstance(value, dict):
         for key, item in value.items():
             _find_self_calls(item, pointer_join(ptr, key), out)

@@ -5,9 +5,9 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.pages.lint import NAMING_RULES, LintFinding, lint_page
-from generator.pages.parse import parse_page
-from generator.render import OUTPUTS, render_all
+from .generator.pages.lint import NAMING_RULES, LintFinding, lint_page
+from .generator.pages.parse import parse_page
+from .generator.render import OUTPUTS, render_all
 
 from .workspace import Workspace
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from emulator.runner import Options
-from generator.findings import WARNING
-from generator.metaschema import meta_schema_text
+from .emulator.runner import Options
+from .core.findings import WARNING
+from .generator.metaschema import meta_schema_text
 
 from . import __version__, exit_codes, report
 from .check import find_stale, lint_rendered, render_workspace

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from emulator.runner import Options
+from .emulator.runner import Options
 
 from . import exit_codes, report
 from .check import render_workspace
@@ -14,7 +14,7 @@ from .deploy import DeployFailed, Local, NotFound, deploy
 from .fixture_runs import run_rendered
 from .generate import generate as generate_files
 from .options import build_option, specs_option, user_errors
-from .segment_api import PublicAPI, PublicAPIError
+from .clients.public_api import PublicAPI, PublicAPIError
 from .workspace import load_workspace
 
 

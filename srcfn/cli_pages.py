@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from generator.findings import Finding, SpecError
-from generator.pages.importer import import_page
-from generator.pages.lint import RULES, lint_page
-from generator.pages.parse import Page, parse_page
-from generator.pages.writer import write_spec
-from generator.render import render_page
+from .core.findings import Finding, InputError
+from .generator.pages.importer import import_page
+from .generator.pages.lint import RULES, lint_page
+from .generator.pages.parse import Page, parse_page
+from .generator.pages.writer import write_spec
+from .generator.render import render_page
 
 from . import exit_codes, report
 from .generate import write_if_changed
@@ -25,7 +25,7 @@ def read_page(path: Path) -> Page:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError([Finding(str(path), 1, 1, "", f"cannot read the page: {exc}")]) from None
+        raise InputError([Finding(str(path), 1, 1, "", f"cannot read the page: {exc}")]) from None
     return parse_page(text, str(path))
 
 
@@ -41,16 +41,16 @@ def import_pages(pages: tuple[Path, ...], out_dir: Path) -> None:
         try:
             page = read_page(path)
             if page.front_error:
-                raise SpecError([Finding(str(path), 1, 1, "", page.front_error)])
+                raise InputError([Finding(str(path), 1, 1, "", page.front_error)])
             imported = import_page(page, path.parent.name if path.name == "index.md" else path.stem)
             target = write_spec(imported, str(path), out_dir)
-        except SpecError as exc:
+        except InputError as exc:
             errors += exc.findings
             continue
         report.findings(imported.todos, "text")
         click.echo(f"wrote {target} ({len(imported.todos)} TODO{'s' if len(imported.todos) != 1 else ''})")
     if errors:
-        raise SpecError(errors)
+        raise InputError(errors)
 
 
 @click.command()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from emulator.expectations import update as update_expectation
-from emulator.forwarder import Forwarder
-from emulator.runner import Emulator, Options
-from emulator.server import Dispatcher, Recorder, make_server
+from .emulator.expectations import update as update_expectation
+from .clients.tracking_api import Forwarder
+from .emulator.runner import Emulator, Options
+from .emulator.server import Dispatcher, Recorder, make_server
 
 from . import exit_codes, report, show
 from .fixture_runs import run_fixtures

@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator import model as m
+from .generator import model as m
 
-from .segment_api import PublicAPI
+from .clients.public_api import PublicAPI
 
 Echo = Callable[[str], None]
 

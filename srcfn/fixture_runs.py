@@ -5,10 +5,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from emulator.contracts import TrackingPlan
-from emulator.fixtures import Fixture, discover
-from emulator.results import Result
-from emulator.runner import Emulator, Options
+from .emulator.contracts import TrackingPlan
+from .emulator.fixtures import Fixture, discover
+from .emulator.results import Result
+from .emulator.runner import Emulator, Options
 
 from .targets import load_fixtures
 

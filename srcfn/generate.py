@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.render import render_all
+from .generator.render import render_all
 
 from .workspace import Workspace
 

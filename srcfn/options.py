@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from emulator.errors import EmulatorError
-from emulator.runner import ISOLATION_MODES, Options
-from generator.findings import SpecError
+from .emulator.errors import EmulatorError
+from .emulator.runner import ISOLATION_MODES, Options
+from .core.findings import InputError
+from .core.segment import TIMEOUT_SECONDS
 
 from . import exit_codes, report
 from .settings_file import read_settings
@@ -27,7 +28,7 @@ def user_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except SpecError as exc:
+        except InputError as exc:
             report.findings(exc.findings, "text")
             errors = report.count(exc.findings)
             click.echo(f"srcfn: {errors} error{'s' if errors != 1 else ''}; nothing was written.", err=True)
@@ -51,7 +52,7 @@ def emulator_options(f):
         click.option("--settings", "settings_file", type=click.Path(path_type=Path, dir_okay=False),
                      help="JSON object of settings; each fixture's own settings override it."),
         click.option("--deployed", is_flag=True, help="Sort body keys as deployed functions receive them."),
-        click.option("--timeout", type=click.FloatRange(min=0.05), default=5.0, show_default=True, help="Seconds per invocation."),
+        click.option("--timeout", type=click.FloatRange(min=0.05), default=TIMEOUT_SECONDS, show_default=True, help="Seconds per invocation."),
         click.option("--isolation", type=click.Choice(ISOLATION_MODES), default="scope", show_default=True),
         click.option("--warm", is_flag=True, help="Same as --isolation warm: module state persists across invocations."),
         click.option("--fetch", "fetch_mode", type=click.Choice(("stub", "network")), default="stub", show_default=True,

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import orjson
 
-from emulator.contracts import TrackingPlan
-from emulator.fixtures import Fixture, from_value
-from emulator.results import Result
-from emulator.runner import Emulator, Options
-from generator.documents import load_document_text
-from generator.findings import Collector, Finding, SpecError
+from .emulator.contracts import TrackingPlan
+from .emulator.fixtures import Fixture, from_value
+from .emulator.results import Result
+from .emulator.runner import Emulator, Options
+from .core.documents import load_text
+from .core.findings import Collector, Finding, InputError
 
 
 @dataclass
@@ -58,7 +58,7 @@ def read_lines(path: Path, summary: Summary) -> Iterator[Fixture]:
             try:
                 yield from_value(_parse(line, ident), Collector(str(path), {"": (number, 1)}), ident, ident,
                                  raw=line.rstrip("\r\n"))
-            except SpecError as exc:
+            except InputError as exc:
                 first = next(f for f in exc.findings if f.level == "error")
                 with summary.lock:
                     summary.bad_lines.append(Finding(str(path), number, first.col, first.pointer, first.message))
@@ -68,7 +68,7 @@ def _parse(line: str, ident: str) -> object:
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
-        return load_document_text(line, ident, json_syntax=True).value  # raises the located error
+        return load_text(line, ident, json_syntax=True).value  # raises the located error
 
 
 def replay(handler: Path, path: Path, options: Options, plan: TrackingPlan | None, workers: int,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from generator.findings import ERROR, Finding
+from .core.findings import ERROR, Finding
 
 from .check import Stale
 

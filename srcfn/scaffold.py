@@ -5,9 +5,9 @@ import json
 import re
 from pathlib import Path
 
-from generator.findings import Finding, SpecError
-from generator.render import jinja_environment
-from generator.render_data import dump_json
+from .core.findings import Finding, InputError
+from .generator.render import jinja_environment
+from .generator.render_data import dump_json
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -15,9 +15,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def scaffold(specs_dir: Path, slug: str) -> list[Path]:
     folder = specs_dir / slug
     if not SLUG.match(slug):
-        raise SpecError([Finding(slug, 1, 1, "", "not a slug: use lowercase letters and digits separated by single '-'")])
+        raise InputError([Finding(slug, 1, 1, "", "not a slug: use lowercase letters and digits separated by single '-'")])
     if folder.exists():
-        raise SpecError([Finding(str(folder), 1, 1, "", "already exists; init never overwrites a spec")])
+        raise InputError([Finding(str(folder), 1, 1, "", "already exists; init never overwrites a spec")])
     name = " ".join(word.capitalize() for word in slug.split("-"))
     spec = jinja_environment().get_template("scaffold-source.yaml.jinja").render(
         name=json.dumps(name), slug=slug, website=f"https://{slug}.example.com/",

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import click
 
-from emulator.contracts import TrackingPlan
-from emulator.fixtures import Fixture
-from emulator.forwarder import Forwarder
-from emulator.results import Result
-from emulator.server import Served
-from generator.findings import SpecError
-from generator.loader import find_spec_files, load_spec
-from generator.render import render_all
+from .emulator.contracts import TrackingPlan
+from .emulator.fixtures import Fixture
+from .clients.tracking_api import Forwarder
+from .emulator.results import Result
+from .emulator.server import Served
+from .core.findings import InputError
+from .generator.loader import find_spec_files, load_spec
+from .generator.render import render_all
 
 from . import report, show
 from .targets import Target
@@ -59,7 +59,7 @@ class SpecSource:
             return self.current
         try:
             loaded = load_spec(path, str(path))
-        except SpecError as exc:
+        except InputError as exc:
             if self.current is None:
                 raise
             self.failed_stamp = stamp

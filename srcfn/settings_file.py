@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.documents import load_document
-from generator.findings import SpecError
+from .core.documents import load_document
+from .core.findings import InputError
 
 
 def read_settings(path: Path) -> dict:
@@ -12,5 +12,5 @@ def read_settings(path: Path) -> dict:
     if not isinstance(doc.value, dict):
         out = doc.collector()
         out.add("", "settings must be an object mapping setting names to values")
-        raise SpecError(out.findings)
+        raise InputError(out.findings)
     return doc.value

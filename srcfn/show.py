@@ -5,7 +5,8 @@ import json
 
 import click
 
-from emulator.results import Result
+from .core.segment import TESTER_LOG_BYTES
+from .emulator.results import Result
 
 
 def result_line(result: Result, name: str, verdict: bool = True) -> str:
@@ -38,7 +39,8 @@ def print_result(result: Result, name: str, verbose: bool = True, verdict: bool 
     for line in result.logs:
         click.echo(f"    log: {line}")
     if result.logs_over_limit:
-        click.echo("    note: console output is over 4 KB; Segment's tester shows only the first 4 KB")
+        limit = f"{TESTER_LOG_BYTES // 1024} KB"
+        click.echo(f"    note: console output is over {limit}; Segment's tester shows only the first {limit}")
     for v in result.violations:
         click.echo(f"    contract: {v['pointer']}: {v['message']}")
     if result.mismatch and verdict:

@@ -5,9 +5,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from emulator.contracts import TrackingPlan
-from emulator.fixtures import Fixture, FixtureError, discover, load_fixture
-from generator.findings import Finding, SpecError
+from .emulator.contracts import TrackingPlan
+from .emulator.fixtures import Fixture, FixtureError, discover, load_fixture
+from .core.findings import Finding, InputError
 
 
 @dataclass(frozen=True)
@@ -72,5 +72,5 @@ def fixture_paths(target: Target, given: tuple[Path, ...]) -> list[Path]:
     return paths
 
 
-def _usage(where: str, message: str) -> SpecError:
-    return SpecError([Finding(where, 1, 1, "", message)])
+def _usage(where: str, message: str) -> InputError:
+    return InputError([Finding(where, 1, 1, "", message)])

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.findings import Finding, SpecError
-from generator.loader import Loaded, find_spec_files, load_spec
+from .core.findings import Finding, InputError
+from .generator.loader import Loaded, find_spec_files, load_spec
 
 
 @dataclass
@@ -20,17 +20,17 @@ class Workspace:
 
 
 def load_workspace(specs_dir: Path, build_dir: Path, slugs: tuple[str, ...] = ()) -> Workspace:
-    """All specs loaded, or one SpecError holding the findings of every bad file."""
+    """All specs loaded, or one InputError holding the findings of every bad file."""
     ws = Workspace(specs_dir, build_dir)
     errors: list[Finding] = []
     for path in find_spec_files(specs_dir, slugs):
         try:
             loaded = load_spec(path, str(path))
-        except SpecError as exc:
+        except InputError as exc:
             errors += exc.findings
             continue
         ws.loaded.append(loaded)
         ws.warnings += loaded.warnings
     if errors:
-        raise SpecError(errors)
+        raise InputError(errors)
     return ws

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from emulator.fixtures import webhook
-from emulator.runner import Emulator, Options
+from srcfn.emulator.fixtures import webhook
+from srcfn.emulator.runner import Emulator, Options
 from srcfn.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ TOKEN = "sgp_secret_token_123"
 @pytest.fixture
 def api(monkeypatch):
     monkeypatch.setenv("SEGMENT_PUBLIC_API_TOKEN", TOKEN)
-    monkeypatch.setattr("emulator.http_retry._sleep", lambda seconds: None)
+    monkeypatch.setattr("srcfn.clients.retry._sleep", lambda seconds: None)
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         yield mock
 
@@ -133,7 +133,7 @@ def test_422_shows_the_api_message(cli, project, api):
 
 def test_429_is_retried_honouring_retry_after(cli, project, api, monkeypatch):
     waits = []
-    monkeypatch.setattr("emulator.http_retry._sleep", waits.append)
+    monkeypatch.setattr("srcfn.clients.retry._sleep", waits.append)
     api.get(f"{API}/functions", status=429, headers={"Retry-After": "7"}, json={"errors": [{"message": "slow down"}]})
     api.get(f"{API}/functions", json=page([fn("sfnc_3", "Klaviyo", *local(project, "klaviyo"))]))
     result = cli("deploy", "klaviyo", cwd=project)
@@ -144,7 +144,7 @@ def test_429_is_retried_honouring_retry_after(cli, project, api, monkeypatch):
 
 def test_persistent_429_gives_up(cli, project, api, monkeypatch):
     waits = []
-    monkeypatch.setattr("emulator.http_retry._sleep", waits.append)
+    monkeypatch.setattr("srcfn.clients.retry._sleep", waits.append)
     api.get(f"{API}/functions", status=429, json={"errors": [{"message": "slow down"}]})
     result = cli("deploy", "klaviyo", cwd=project)
     assert result.exit_code == 3

@@ -8,7 +8,8 @@ import pytest
 import requests
 import responses
 
-from emulator.forwarder import MAX_BATCH_BYTES, Forwarder
+from srcfn.clients.tracking_api import Forwarder
+from srcfn.core.segment import MAX_BATCH_BYTES
 
 US = "https://api.segment.io/v1/batch"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from emulator.node import node_check
-from generator.render import OUTPUTS
+from srcfn.emulator.node import node_check
+from srcfn.generator.render import OUTPUTS
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -82,9 +82,13 @@ def test_init_rejects_a_bad_slug(cli, tmp_path):
     assert not (tmp_path / "specs").exists()
 
 
-def test_schema_prints_the_shipped_meta_schema(cli):
+def test_schema_prints_the_shipped_meta_schema_with_the_template_sections(cli):
     result = cli("schema")
     assert result.exit_code == 0
-    shipped = (ROOT / "generator" / "schema" / "source.schema.json").read_text()
-    assert result.stdout == shipped
-    assert json.loads(result.stdout)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    shipped = json.loads((ROOT / "generator" / "schema" / "source.schema.json").read_text())
+    printed = json.loads(result.stdout)
+    sections = ["top", "getting_started", "stream", "events", "event_properties", "adding_destinations"]
+    assert printed["$defs"]["notice_section"]["enum"] == sections
+    shipped["$defs"]["notice_section"]["enum"] = sections
+    assert printed == shipped
+    assert printed["$schema"] == "https://json-schema.org/draft/2020-12/schema"

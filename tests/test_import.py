@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 
 import pagetables
 from conftest import ROOT
-from generator.loader import load_spec
-from generator.pages.importer import import_page
-from generator.pages.lint import lint_page
-from generator.pages.parse import parse_page
-from generator.pages.writer import check_loads, spec_yaml
-from generator.render import render_page
+from srcfn.generator.loader import load_spec
+from srcfn.generator.pages.importer import import_page
+from srcfn.generator.pages.lint import lint_page
+from srcfn.generator.pages.parse import parse_page
+from srcfn.generator.pages.writer import check_loads, spec_yaml
+from srcfn.generator.render import render_page
 
 SEEDS = {"yotpo": "yotpo.md", "klaviyo": "klaviyo.md", "listrak": "listrak.md"}
 

@@ -6,8 +6,8 @@ import textwrap
 import pytest
 
 from conftest import ROOT
-from generator.pages.lint import NAMING_RULES, RULES, lint_page
-from generator.pages.parse import parse_page
+from srcfn.generator.pages.lint import NAMING_RULES, RULES, lint_page
+from srcfn.generator.pages.parse import parse_page
 
 CLEAN = textwrap.dedent("""\
     ---

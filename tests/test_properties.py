@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pagetables
-from emulator.fixtures import webhook
-from emulator.node import node_check
-from emulator.runner import Emulator
-from generator.findings import SpecError
-from generator.loader import load_spec
-from generator.render import render_all
+from srcfn.emulator.fixtures import webhook
+from srcfn.emulator.node import node_check
+from srcfn.emulator.runner import Emulator
+from srcfn.core.findings import InputError
+from srcfn.generator.loader import load_spec
+from srcfn.generator.render import render_all
 
 NASTY = ['"', "'", "`", "${", "</script>", "*/", "/*", "|", "\\", "\\u2028", "é", "日本", "🙂", "\u2028", "{", "}",
          "<!--", "#", "*", "_", "[x](y)", "\t"]
@@ -59,7 +59,7 @@ def test_hostile_spec_strings_stay_exact_and_never_break_code_or_tables(tmp_path
     (folder / "source.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     try:
         loaded = load_spec(folder / "source.json")
-    except SpecError as exc:
+    except InputError as exc:
         # The one thing hostile text may not do: open a Markdown block that swallows the rest of the page.
         assert {f.message.split(" (")[0] for f in exc.findings if f.level == "error"} <= {
             "unclosed HTML comment '<!--'", "unclosed code fence '```'", "unclosed code fence '~~~'"}, exc

@@ -10,10 +10,10 @@ import requests
 import responses
 
 from benchmarks.serve_load import ECHO, Serve, load
-from emulator.fixtures import discover, load_fixture
-from emulator.forwarder import Forwarder
-from emulator.runner import Options
-from emulator.server import Dispatcher, Recorder, Served, make_server
+from srcfn.emulator.fixtures import discover, load_fixture
+from srcfn.clients.tracking_api import Forwarder
+from srcfn.emulator.runner import Options
+from srcfn.emulator.server import Dispatcher, Recorder, Served, make_server
 from srcfn.serve import ForwardQueue, on_result
 
 EXPECTED_STATUS = {"EventNotSupported": 400, "ValidationError": 400, "InvalidEventPayload": 400}

@@ -9,8 +9,9 @@ const { makeSegment } = require("./segment");
 const LOG_LEVELS = ["log", "info", "warn", "error", "debug", "trace"];
 
 class Invocation {
-  constructor(id, errors, fetcher) {
+  constructor(id, errors, facts, fetcher) {
     this.id = id;
+    this.facts = facts;
     this.calls = [];
     this.logs = [];
     this.timers = new Map(); // handle → its clear function
@@ -24,7 +25,7 @@ class Invocation {
   get api() {
     if (!this._api) {
       this._api = {
-        Segment: makeSegment(this.errors, (call) => {
+        Segment: makeSegment(this.errors, this.facts, (call) => {
           if (!this.closed) this.calls.push(call);
         }),
         console: this.console(),

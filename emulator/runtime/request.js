@@ -1,29 +1,26 @@
 "use strict";
 // The `request` argument: synchronous json()/text(), WHATWG Headers and URL, and the checks Segment applies
-// before a function runs (POST only, JSON or form Content-Type, 512 KiB).
+// before a function runs (POST only, JSON or form Content-Type, the payload limit; `facts` has the values).
 
-const MAX_BODY_BYTES = 512 * 1024;
-const CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded"];
-
-// Returns {request} or {reject: {kind, message}} for a request Segment would refuse. `parse` is the
+// Returns {request} or {reject: {type, message}} for a request Segment would refuse. `parse` is the
 // handler realm's JSON.parse, so parsed objects have the handler's own prototypes.
-function buildRequest(spec, deployed, parse) {
+function buildRequest(spec, deployed, parse, facts) {
   const method = (spec.method || "POST").toUpperCase();
   if (method !== "POST") {
-    return { reject: { kind: "MethodNotAllowed", message: `Source Functions accept only POST requests, not ${method}` } };
+    return { reject: { type: "MethodNotAllowed", message: `Source Functions accept only POST requests, not ${method}` } };
   }
   let contentType = "application/json";
   for (const [name, value] of Object.entries(spec.headers || {})) {
     if (name.toLowerCase() === "content-type") contentType = String(value);
   }
   const mediaType = contentType.split(";")[0].trim().toLowerCase();
-  if (!CONTENT_TYPES.includes(mediaType)) {
-    return { reject: { kind: "UnsupportedMediaType", message: `Content-Type must be application/json or application/x-www-form-urlencoded, not ${mediaType}` } };
+  if (!facts.content_types.includes(mediaType)) {
+    return { reject: { type: "UnsupportedMediaType", message: `Content-Type must be ${facts.content_types.join(" or ")}, not ${mediaType}` } };
   }
   let raw = spec.body === undefined || spec.body === null ? "" : String(spec.body);
   const size = Buffer.byteLength(raw, "utf8");
-  if (size > MAX_BODY_BYTES) {
-    return { reject: { kind: "PayloadTooLarge", message: `the payload is ${size} bytes; Segment accepts at most 524288 (512 KiB)` } };
+  if (size > facts.max_payload_bytes) {
+    return { reject: { type: "PayloadTooLarge", message: `the payload is ${size} bytes; Segment accepts at most ${facts.max_payload_bytes} (${facts.max_payload_bytes / 1024} KiB)` } };
   }
   const form = mediaType === "application/x-www-form-urlencoded";
   if (deployed && !form) raw = sortedJson(raw);
@@ -43,7 +40,7 @@ function buildRequest(spec, deployed, parse) {
       return headers;
     },
     get url() {
-      return url || (url = new URL(spec.url || "https://fn.segmentapis.com/?b=srcfn-emulator"));
+      return url || (url = new URL(spec.url));
     },
     json() {
       if (parsed === undefined && parseError === undefined) {
@@ -90,4 +87,4 @@ function formObject(raw) {
   return out;
 }
 
-module.exports = { buildRequest, MAX_BODY_BYTES };
+module.exports = { buildRequest };

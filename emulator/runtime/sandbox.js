@@ -29,12 +29,10 @@ function errorClass(name) {
   return cls;
 }
 
-const ERRORS = {
-  EventNotSupported: errorClass("EventNotSupported"),
-  InvalidEventPayload: errorClass("InvalidEventPayload"),
-  ValidationError: errorClass("ValidationError"),
-  RetryError: errorClass("RetryError"),
-};
+// Segment's error classes, by the names the driver sends (core/segment.py).
+function errorClasses(names) {
+  return Object.fromEntries(names.map((name) => [name, errorClass(name)]));
+}
 
 function makeCache() {
   const entries = new Map();
@@ -55,13 +53,15 @@ function makeCache() {
 const MAX_CONTEXTS = 4; // V8 keeps an inline cache polymorphic up to 4 shapes
 
 class Sandbox {
-  constructor(source, filename, isolation) {
+  constructor(source, filename, isolation, facts) {
     this.isolation = isolation;
+    this.facts = facts;
+    this.errors = errorClasses(facts.error_classes);
     // The wrapper makes the top level re-runnable and binds per-invocation globals lexically.
     const wrapped = `(function (${BINDINGS.join(", ")}) {${source}\n;return typeof onRequest === "function" ? onRequest : undefined;\n})`;
     this.script = new vm.Script(wrapped, { filename });
     this.shared = {
-      ...ERRORS, cache: makeCache(), crypto, Buffer, URL, URLSearchParams, Headers, Request, Response, FormData,
+      ...this.errors, cache: makeCache(), crypto, Buffer, URL, URLSearchParams, Headers, Request, Response, FormData,
       AbortController, TextEncoder, TextDecoder, atob, btoa, structuredClone, queueMicrotask,
     };
     this.pool = [];
@@ -128,4 +128,4 @@ function define(target, name, value) {
   Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
 }
 
-module.exports = { Sandbox, ERRORS };
+module.exports = { Sandbox };

@@ -1,14 +1,15 @@
 "use strict";
 // srcfn's Node worker: JSON lines on stdin/stdout. One handler per worker.
-//   in:  {op: "load", source, filename, isolation, timeout_ms, deployed}
+//   in:  {op: "load", source, filename, isolation, timeout_ms, deployed, facts (Segment's, from core/segment.py)}
 //        {op: "invoke", id, request: {method, url, headers, body}, settings, http: [stubs], fetch: "stub"|"bridge"|"network"}
 //        {op: "fetch_result", fid, response: {status, headers, body}} | {op: "fetch_result", fid, error}
 //   out: {op: "ready"} {op: "loaded"} {op: "load_error", error}
-//        {op: "result", id, calls, error, logs, duration_ms}
+//        {op: "result", id, calls, error: null | {type, message, outcome, stack}, logs, duration_ms}
+//        (outcome: the Segment error class the error is an instance of, "Timeout", "request", or "other")
 //        {op: "fetch", id, fid, request: {url, method, headers, body}}
 // Results may arrive out of order; `id` pairs them with their invocation.
 
-const { Sandbox, ERRORS } = require("./sandbox");
+const { Sandbox } = require("./sandbox");
 const { Invocation, BINDINGS } = require("./invocation");
 const { buildRequest } = require("./request");
 const { fetcher, settleBridged } = require("./fetch");
@@ -22,20 +23,19 @@ let warmChain = Promise.resolve();
 
 function describe(err) {
   if (err === null || typeof err !== "object") {
-    return { type: typeof err, message: String(err), kind: "other" };
+    return { type: typeof err, message: String(err), outcome: "other" };
   }
   const type = typeof err.name === "string" && err.name ? err.name : (err.constructor && err.constructor.name) || "Error";
-  const kind = err instanceof ERRORS.EventNotSupported ? "unsupported"
-    : err instanceof ERRORS.ValidationError || err instanceof ERRORS.InvalidEventPayload ? "rejected"
-      : err instanceof ERRORS.RetryError ? "retry" : err.kind || "other";
-  const out = { type, message: String(err.message === undefined ? err : err.message), kind };
+  const errors = sandbox ? sandbox.errors : {};
+  const segmentClass = Object.keys(errors).find((name) => err instanceof errors[name]);
+  const out = { type, message: String(err.message === undefined ? err : err.message), outcome: segmentClass || err.outcome || "other" };
   if (typeof err.stack === "string") out.stack = err.stack;
   return out;
 }
 
 function load(msg) {
   try {
-    sandbox = new Sandbox(msg.source, msg.filename, msg.isolation || "scope");
+    sandbox = new Sandbox(msg.source, msg.filename, msg.isolation || "scope", msg.facts);
     options = msg;
     send({ op: "loaded" });
   } catch (err) {
@@ -49,14 +49,14 @@ const waiting = [];
 function invoke(msg) {
   const slot = sandbox.acquire();
   if (!slot) return new Promise((resolve) => waiting.push(() => invoke(msg).then(resolve)));
-  const built = buildRequest(msg.request || {}, options.deployed, slot.parse);
+  const built = buildRequest(msg.request || {}, options.deployed, slot.parse, sandbox.facts);
   if (built.reject) {
     sandbox.release(slot, false);
     if (waiting.length) waiting.shift()();
-    send({ op: "result", id: msg.id, calls: [], logs: [], duration_ms: 0, error: { ...built.reject, type: built.reject.kind, kind: "request" } });
+    send({ op: "result", id: msg.id, calls: [], logs: [], duration_ms: 0, error: { ...built.reject, outcome: "request" } });
     return Promise.resolve();
   }
-  const inv = new Invocation(msg.id, ERRORS, fetcher);
+  const inv = new Invocation(msg.id, sandbox.errors, sandbox.facts, fetcher);
   inv.stubs = msg.http || [];
   inv.fetchMode = msg.fetch || "stub";
   const started = process.hrtime.bigint();
@@ -80,7 +80,7 @@ function invoke(msg) {
     const deadline = setTimeout(() => {
       const err = new Error(`the handler did not finish within ${options.timeout_ms} ms`);
       err.name = "Timeout";
-      err.kind = "timeout";
+      err.outcome = "Timeout";
       finish(err, true);
     }, options.timeout_ms);
     try {

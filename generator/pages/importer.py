@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..findings import Finding
+from ...core.findings import Finding
+from ...core.segment import TEMPLATE_SECTIONS, UTM
 from ..markdown import unclosed_block
-from ..semantics import STANDARD_SECTIONS
 from .parse import Block, Page
-from .sections import Placed, place
+from .sections import Placed, place, role_of
 
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)(\{:[^}]*\})?")
 _EMAIL = re.compile(r"(?:mailto:)?([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
@@ -86,7 +86,7 @@ def _homepage(placed: list[Placed]) -> tuple[Block, str, str] | None:
     """(paragraph, link text, URL) of the partner's homepage link: the one with the utm string, else the first."""
     candidates = [(p.block, m) for p in placed if p.role == "top" and p.block.kind == "paragraph"
                   for m in _LINK.finditer(p.block.text) if m.group(2).startswith("http") and "segment.com" not in m.group(2)]
-    best = next(((b, m) for b, m in candidates if "utm_source=segmentio" in m.group(2)), candidates[0] if candidates else None)
+    best = next(((b, m) for b, m in candidates if UTM[1:] in m.group(2)), candidates[0] if candidates else None)
     return (best[0], best[1].group(1), best[1].group(2)) if best else None
 
 
@@ -144,7 +144,7 @@ def _support_email(placed: list[Placed], page: Page, todo) -> str:
 
 
 def _notice(p: Placed) -> dict:
-    section = p.role if p.role in ("getting_started", "stream", "events", "event_properties", "adding_destinations") else "top"
+    section = p.role if p.role in TEMPLATE_SECTIONS else "top"
     notice = {"type": p.block.detail, "title": p.block.title.replace('"', "'"), "body": p.block.text.strip()}
     return notice | ({"section": section} if section != "top" else {})
 
@@ -289,6 +289,6 @@ def _extra_sections(page: Page, placed: list[Placed], todo) -> list[dict]:
         end = heads[i + 1].line - 1 if i + 1 < len(heads) else len(page.lines)
         body = _markdown("\n".join(page.lines[head.line:end]).strip(), head.line, "/extra_sections", todo)
         title = _clean_line(head.text)
-        if body and title and title.lower() not in STANDARD_SECTIONS:
+        if body and title and role_of(title) is None:
             sections.append({"title": title, "body": body})
     return sections

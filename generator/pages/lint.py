@@ -10,18 +10,20 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ...core.segment import TEMPLATE_SECTIONS, UTM
 from ..semantics import SNAKE_CASE, is_proper_case
 from .parse import Page
 from .sections import place, role_of
 
+REQUIRED = ("getting_started", "stream", "events", "adding_destinations")  # Event Properties may be left out
 NAMING_RULES = frozenset({"event-case", "property-case"})  # also spec warnings, located in the spec
 RULES = {
-    "required-sections": "the template's sections are present: Getting started, Stream, Events, Adding Destinations",
+    "required-sections": "the template's sections are present: " + ", ".join(TEMPLATE_SECTIONS[k] for k in REQUIRED),
     "section-order": "the template's sections come in the template's order",
     "title-source": "the front matter title ends with \"Source\"",
     "front-matter": "front matter has a title, and no keys without effect on source pages (beta, private)",
     "template-leftover": "no template instructions left: (delete after reading), <integration_name>, yourintegration.com",
-    "utm": "the partner's homepage link keeps ?utm_source=segmentio&utm_medium=docs&utm_campaign=partners",
+    "utm": "the partner's homepage link keeps " + UTM,
     "curly-target": "link attributes use straight quotes: {:target=\"_blank\"}",
     "mailto": "email links use mailto:",
     "first-person": "third person: no we, our, us, let's",
@@ -34,8 +36,8 @@ RULES = {
     "missing-property": "properties an event description names (in backticks) are in the properties table",
     "html-table": "tables are pipe tables (HTML tables are the pre-2023 style)",
 }
-ORDER = ["getting_started", "stream", "events", "event_properties", "adding_destinations"]
-TEMPLATE_HEADINGS = {"getting started", "event properties", "adding destinations", "event cloud source"}
+ORDER = list(TEMPLATE_SECTIONS)
+TEMPLATE_HEADINGS = {title.lower() for title in TEMPLATE_SECTIONS.values()} | {"event cloud source"}
 SUBSTITUTIONS = {"utilize": "use", "utilizes": "uses", "utilizing": "using", "leverage": "use", "leverages": "uses",
                  "leveraging": "using", "via": "through", "whitelist": "allowlist", "blacklist": "blocklist",
                  "login": "credentials (noun) or log in (verb)", "setup": "configuration (noun) or set up (verb)"}
@@ -91,11 +93,9 @@ def check_sections(page: Page) -> Iterator[LintFinding]:
              for b in page.blocks if b.kind == "heading"]
     present = [(b, r) for b, r in roles if r in ORDER]
     seen = {r for _, r in present}
-    for required in ("getting_started", "stream", "events", "adding_destinations"):
+    for required in REQUIRED:
         if required not in seen:
-            title = {"getting_started": "Getting started", "stream": "Stream", "events": "Events",
-                     "adding_destinations": "Adding Destinations"}[required]
-            yield _f(page, 1, 1, "required-sections", f"no {title!r} section")
+            yield _f(page, 1, 1, "required-sections", f"no {TEMPLATE_SECTIONS[required]!r} section")
     last = -1
     for block, role in present:
         if ORDER.index(role) < last:
@@ -133,7 +133,6 @@ def check_raw_text(page: Page) -> Iterator[LintFinding]:
 
 
 def _utm(page: Page) -> Iterator[LintFinding]:
-    utm = "?utm_source=segmentio&utm_medium=docs&utm_campaign=partners"
     for p in place(page):
         if p.role != "top" or p.block.kind != "paragraph":
             continue
@@ -141,9 +140,9 @@ def _utm(page: Page) -> Iterator[LintFinding]:
             url = m.group(1)
             if "segment.com" in url:
                 continue
-            if not url.endswith(utm):
+            if not url.endswith(UTM):
                 line = next((n for n in range(p.block.line, p.block.end + 1) if url in page.lines[n - 1]), p.block.line)
-                yield _f(page, line, page.lines[line - 1].find(url) + 1, "utm", f"partner link {url} lacks {utm}")
+                yield _f(page, line, page.lines[line - 1].find(url) + 1, "utm", f"partner link {url} lacks {UTM}")
             return
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...core.segment import TEMPLATE_SECTIONS
 from .parse import Block, Page
 
-ROLES = {"getting started": "getting_started", "stream": "stream", "components": "components",
-         "events": "events", "collections": "events", "event properties": "event_properties",
-         "properties": "event_properties", "adding destinations": "adding_destinations"}
+# Heading (lowercase) → template section; live pages also use the older titles.
+ROLES = {title.lower(): key for key, title in TEMPLATE_SECTIONS.items()} | {
+    "components": "components", "collections": "events", "properties": "event_properties"}
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from ..findings import Finding, SpecError
+from ...core.findings import Finding, InputError
 from ..loader import load_spec
 from .importer import Imported
 
@@ -37,7 +37,7 @@ def write_spec(imported: Imported, page_path: str, out_dir: Path) -> Path:
     folder = out_dir / imported.slug
     target = folder / "source.yaml"
     if target.exists():
-        raise SpecError([Finding(str(target), 1, 1, "", "already exists; import never overwrites a spec")])
+        raise InputError([Finding(str(target), 1, 1, "", "already exists; import never overwrites a spec")])
     text = spec_yaml(imported, page_path)
     check_loads(text, imported.slug, page_path)
     (folder / "fixtures").mkdir(parents=True, exist_ok=True)

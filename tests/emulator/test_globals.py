@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.fixtures import webhook
-from emulator.runner import Emulator, Options
+from srcfn.emulator.fixtures import webhook
+from srcfn.emulator.runner import Emulator, Options
 
 
 def got(result):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.fixtures import webhook
+from srcfn.emulator.fixtures import webhook
 
 COUNTER = """
 let calls = 0;

@@ -5,8 +5,8 @@ from __future__ import annotations
 import responses
 
 from conftest import ROOT
-from emulator.fixtures import load_fixture
-from emulator.runner import Emulator
+from srcfn.emulator.fixtures import load_fixture
+from srcfn.emulator.runner import Emulator
 
 HANDLERS = ROOT / "tests" / "handlers"
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from emulator.fixtures import webhook
+from srcfn.emulator.fixtures import webhook
 
 TIMEOUT = 0.5
 PASS = "async function onRequest(request) { Segment.track({event: 'ok', userId: String(request.json().n)}); }"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from emulator.errors import NodeNotFound
-from emulator.node import find_node
-from emulator.runner import Emulator, HandlerLoadError
+from srcfn.emulator.errors import NodeNotFound
+from srcfn.emulator.node import find_node
+from srcfn.emulator.runner import Emulator, HandlerLoadError
 
 
 def test_packaged_node_is_found():

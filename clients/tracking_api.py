@@ -1,6 +1,6 @@
 """Forward emitted calls to Segment's HTTP Tracking API (`POST /v1/batch`, basic auth with the write key).
 
-Calls are sent in batches of at most 500 KB, each message at most 32 KB. A batch answered 429 or 5xx (or lost to a
+Calls are sent in batches within Segment's batch and message size limits (core.segment). A batch answered 429 or 5xx (or lost to a
 network error) is retried with exponential backoff, honouring `Retry-After`; it is resent unchanged, and every call
 carries a `messageId` (assigned once, before the first attempt, when the handler set none) so Segment's
 deduplication makes a resend harmless: nothing is lost, nothing counted twice. A call that cannot be delivered is
@@ -15,11 +15,8 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .http_retry import RETRIED, send_with_retries
-
-ENDPOINTS = {"us": "https://api.segment.io/v1/batch", "eu": "https://events.eu1.segmentapis.com/v1/batch"}
-MAX_BATCH_BYTES = 500 * 1000
-MAX_MESSAGE_BYTES = 32 * 1024
+from ..core.segment import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, TRACKING_API_BATCH
+from .retry import RETRIED, send_with_retries
 
 
 @dataclass(frozen=True)
@@ -44,7 +41,7 @@ class Forwarder:
         messages = [dict(call, messageId=call.get("messageId") or f"srcfn-{uuid.uuid4()}") for call in calls]
         failed: list[Failure] = []
         batches, too_big = split_batches(messages)
-        failed += [Failure(m["messageId"], f"message is {size} bytes, over the 32 KB limit") for m, size in too_big]
+        failed += [Failure(m["messageId"], f"message is {size} bytes, over the {MAX_MESSAGE_BYTES // 1024} KB limit") for m, size in too_big]
         for batch in batches:
             reason = self._post(batch)
             if reason:
@@ -59,7 +56,7 @@ class Forwarder:
         body = json.dumps({"batch": batch}, separators=(",", ":"))
 
         def post() -> requests.Response:
-            return self.session.post(ENDPOINTS[self.region], data=body, auth=(self.write_key, ""),
+            return self.session.post(TRACKING_API_BATCH[self.region], data=body, auth=(self.write_key, ""),
                                      headers={"Content-Type": "application/json"}, timeout=30)
         try:
             response = send_with_retries(post, self.attempts, self.backoff, self.sleep)

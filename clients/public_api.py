@@ -11,9 +11,8 @@ from typing import Any
 
 import requests
 
-from emulator.http_retry import send_with_retries
-
-BASE_URLS = {"us": "https://api.segmentapis.com", "eu": "https://eu1.api.segmentapis.com"}
+from ..core.segment import PUBLIC_API
+from .retry import send_with_retries
 
 
 class PublicAPIError(Exception):
@@ -25,7 +24,7 @@ class PublicAPIError(Exception):
 class PublicAPI:
     def __init__(self, token: str, region: str = "us", attempts: int = 5, backoff: float = 1.0,
                  sleep: Callable[[float], None] | None = None):
-        self.base = BASE_URLS[region]
+        self.base = PUBLIC_API[region]
         self.session = requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                                      "Accept": "application/json"})

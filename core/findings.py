@@ -1,7 +1,8 @@
-"""Located findings: what users see when a spec (or any input file) is wrong.
+"""Located findings: what users see when a spec, fixture, settings file or page is wrong.
 
 A finding names the file, line, column and JSON pointer. Loading collects findings and raises
-`SpecError` once at the end, so a user sees every problem of a file in one run.
+`InputError` once at the end, so a user sees every problem of a file in one run. Something the user named
+that does not exist at all (a slug, a handler file, a folder) is `NotFound`: one message, no location.
 """
 from __future__ import annotations
 
@@ -30,12 +31,16 @@ class Finding:
         return f"::{kind} file={self.file},line={self.line},col={self.col}::{text}"
 
 
-class SpecError(Exception):
+class InputError(Exception):
     """One or more error findings; warnings found on the way ride along."""
 
     def __init__(self, findings: list[Finding]):
         self.findings = sorted(findings)
         super().__init__("\n".join(f.format() for f in self.findings))
+
+
+class NotFound(Exception):
+    """A file, folder, spec or handler the user named does not exist; the message says what was looked for."""
 
 
 @dataclass
@@ -70,7 +75,7 @@ class Collector:
 
     def raise_if_errors(self) -> None:
         if self.errors:
-            raise SpecError(self.findings)
+            raise InputError(self.findings)
 
 
 def pointer_join(base: str, *parts: object) -> str:

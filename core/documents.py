@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .findings import Collector, SpecError, pointer_join
+from .findings import Collector, InputError, pointer_join
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL)?$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -26,8 +26,7 @@ _SPECIAL_FLOAT = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan
 class Document:
     """A loaded document: its value and a pointer → (line, column) map, both 1-based."""
 
-    def __init__(self, path: Path, display: str, value: Any, positions: dict[str, tuple[int, int]]):
-        self.path = path
+    def __init__(self, display: str, value: Any, positions: dict[str, tuple[int, int]]):
         self.display = display
         self.value = value
         self.positions = positions
@@ -37,48 +36,64 @@ class Document:
 
 
 def load_document(path: Path, display: str | None = None) -> Document:
-    """Load `path` (YAML, or JSON when it ends in .json); a syntax error raises a located SpecError."""
+    """Load `path` (YAML, or JSON when it ends in .json); a syntax error raises a located InputError."""
     display = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         errors = Collector(display)
         errors.add("", f"cannot read file: {exc}")
-        raise SpecError(errors.findings) from None
-    return load_document_text(text, display, json_syntax=path.suffix == ".json", path=path)
+        raise InputError(errors.findings) from None
+    return load_text(text, display, json_syntax=path.suffix == ".json")
 
 
-def load_document_text(text: str, display: str, json_syntax: bool = False, path: Path | None = None) -> Document:
-    """Like load_document, for text already read (a line of an NDJSON file, say)."""
+def load_text(text: str, display: str, json_syntax: bool = False) -> Document:
+    """Like load_document, for text already in memory (`display` names it in messages)."""
     errors = Collector(display)
     if json_syntax:
-        _check_json_syntax(text, errors)
+        return _load_json(text, errors)
+    node = _compose(text, errors)
+    if node is None:
+        errors.add("", "the document is empty")
+        raise InputError(errors.findings)
+    value = _build(node, "", errors)
+    errors.raise_if_errors()
+    return Document(display, value, errors.positions)
+
+
+def _load_json(text: str, errors: Collector) -> Document:
+    """The value from the json module (YAML reads some JSON escapes differently: surrogate pairs); lines,
+    columns and duplicate keys from YAML's composer. JSON may indent with tabs, which YAML forbids: outside
+    strings a tab is only white space (json.loads refuses raw tabs inside strings), so a space in its place
+    keeps every line and column."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        errors.positions[""] = (exc.lineno, exc.colno)
+        errors.add("", f"invalid JSON: {exc.msg}")
+        raise InputError(errors.findings) from None
+    try:
+        node = yaml.compose(text.replace("\t", " "), Loader=yaml.SafeLoader)
+    except yaml.YAMLError:  # valid JSON YAML cannot read (a key over 1024 characters): located at the root only
+        node = None
+    if node is not None:
+        _build(node, "", errors)
+        errors.raise_if_errors()
+    return Document(errors.file, value, errors.positions)
+
+
+def _compose(text: str, errors: Collector) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         errors.positions[""] = (line, col)
-        errors.add("", f"invalid {'JSON' if json_syntax else 'YAML'}: {exc.problem or exc}")
-        raise SpecError(errors.findings) from None
+        errors.add("", f"invalid YAML: {exc.problem or exc}")
+        raise InputError(errors.findings) from None
     except yaml.YAMLError as exc:
         errors.add("", f"invalid YAML: {exc}")
-        raise SpecError(errors.findings) from None
-    if node is None:
-        errors.add("", "the document is empty")
-        raise SpecError(errors.findings)
-    value = _build(node, "", errors)
-    errors.raise_if_errors()
-    return Document(path or Path(display), display, value, errors.positions)
-
-
-def _check_json_syntax(text: str, errors: Collector) -> None:
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        errors.positions[""] = (exc.lineno, exc.colno)
-        errors.add("", f"invalid JSON: {exc.msg}")
-        raise SpecError(errors.findings) from None
+        raise InputError(errors.findings) from None
 
 
 def _build(node: yaml.Node, pointer: str, errors: Collector) -> Any:

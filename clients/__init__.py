@@ -1,0 +1,1 @@
+"""Segment's HTTP APIs: the Public API (functions), the Tracking API (forwarding), one retry policy."""
