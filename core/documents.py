@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .findings import Collector, InputError, pointer_join
+from .findings import Collector, InputError, NotFound, pointer_join
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL)?$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -40,6 +40,8 @@ def load_document(path: Path, display: str | None = None) -> Document:
     display = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFound(f"{display}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         errors = Collector(display)
         errors.add("", f"cannot read file: {exc}")

@@ -1,6 +1,6 @@
 """The emulator: run fixtures through a Source Function in a persistent Node worker.
 
-    with Emulator(Path("build/yotpo/handler.js"), plan=TrackingPlan.load(...)) as emu:
+    with Emulator(Path("build/yotpo/handler.js"), plan=TrackingPlan.load(...)) as emu:  # or Handler(source, name)
         for result in emu.run(fixtures):
             ...
 
@@ -21,6 +21,7 @@ from .contracts import TrackingPlan
 from .errors import EmulatorError, WorkerCrashed
 from .expectations import mismatch
 from .fixtures import Fixture
+from .handler import Handler, as_handler
 from .redaction import Redactor
 from .results import Result, classify
 from .transport import EOF_MARK, NodeWorker
@@ -44,18 +45,17 @@ class Options:
 
 
 class Emulator:
-    def __init__(self, handler: Path, options: Options = Options(), plan: TrackingPlan | None = None,
+    def __init__(self, handler: Handler | Path, options: Options = Options(), plan: TrackingPlan | None = None,
                  fetch_bridge: Callable[[dict], dict] | None = None):
         if options.isolation not in ISOLATION_MODES:
             raise EmulatorError(f"isolation must be one of {', '.join(ISOLATION_MODES)}")
         if options.fetch not in FETCH_MODES or (options.fetch == "bridge" and fetch_bridge is None):
             raise EmulatorError(f"fetch must be one of {', '.join(FETCH_MODES)}; bridge needs a fetch_bridge function")
-        self.handler = handler
+        self.handler = as_handler(handler)
         self.options = options
         self.plan = plan
         self.fetch_bridge = fetch_bridge
         self.worker: NodeWorker | None = None
-        self.source = handler.read_text(encoding="utf-8")
         self._next_id = 0
 
     def __enter__(self) -> Emulator:
@@ -71,19 +71,20 @@ class Emulator:
             self.worker = None
 
     def _start(self) -> None:
-        if WEBHOOK_URL in self.source:
-            raise HandlerLoadError(f"{self.handler}: Segment refuses to save code that contains {WEBHOOK_URL} "
+        name = self.handler.name
+        if WEBHOOK_URL in self.handler.source:
+            raise HandlerLoadError(f"{name}: Segment refuses to save code that contains {WEBHOOK_URL} "
                                    "(a function may not call its own webhook)")
         self.worker = NodeWorker(self.options.node, self.options.max_memory_mb)
-        self.worker.send({"op": "load", "source": self.source, "filename": str(self.handler),
+        self.worker.send({"op": "load", "source": self.handler.source, "filename": name,
                           "isolation": self.options.isolation, "timeout_ms": int(self.options.timeout * 1000),
                           "deployed": self.options.deployed, "facts": worker_facts()})
         reply = self.worker.receive(30)
         if reply is None or reply.get("op") == "eof":
-            raise WorkerCrashed(f"the Node worker died loading {self.handler}: {self.worker.describe_exit()}")
+            raise WorkerCrashed(f"the Node worker died loading {name}: {self.worker.describe_exit()}")
         if reply["op"] == "load_error":
             err = reply["error"]
-            raise HandlerLoadError(f"{self.handler}: the handler does not load: {_first_line(err)}")
+            raise HandlerLoadError(f"{name}: the handler does not load: {_first_line(err)}")
 
     def _restart(self) -> None:
         self.worker.kill()

@@ -19,11 +19,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 from ..core.segment import MAX_PAYLOAD_BYTES, REQUEST_REJECTED, WEBHOOK_URL
 from .contracts import TrackingPlan
 from .fixtures import Fixture
+from .handler import Handler
 from .results import Result
 from .runner import Emulator, Options
 
@@ -33,7 +33,7 @@ KEPT_REQUESTS = 10_000
 @dataclass(frozen=True)
 class Served:
     """One version of what the server runs."""
-    handler: Path
+    handler: Handler
     plan: TrackingPlan | None
     sensitive: tuple[str, ...]
     version: object  # changes whenever the handler must be reloaded

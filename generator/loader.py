@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from ..core.documents import load_document
-from ..core.findings import Finding, InputError
+from ..core.documents import Document, load_document, load_text
+from ..core.findings import NotFound
 from .metaschema import check_against_meta_schema
 from .semantics import check_semantics
 
@@ -29,7 +29,7 @@ class Loaded:
 def find_spec_files(specs_dir: Path, slugs: tuple[str, ...] = ()) -> list[Path]:
     """The spec file of each requested slug (all folders when none), sorted by slug."""
     if not specs_dir.is_dir():
-        raise InputError([Finding(str(specs_dir), 1, 1, "", "specs folder not found (use --specs DIR)")])
+        raise NotFound(f"{specs_dir}: specs folder not found (use --specs DIR)")
     folders = [specs_dir / s for s in slugs] if slugs else sorted(p for p in specs_dir.iterdir() if p.is_dir())
     found, missing = [], []
     for folder in folders:
@@ -37,20 +37,28 @@ def find_spec_files(specs_dir: Path, slugs: tuple[str, ...] = ()) -> list[Path]:
         if spec is not None:
             found.append(spec)
         elif slugs:
-            missing.append(Finding(str(folder), 1, 1, "", f"no spec for {folder.name!r}: expected {folder}/source.yaml"))
+            missing.append(f"no spec for {folder.name!r}: expected {folder}/source.yaml")
     if missing:
-        raise InputError(missing)
+        raise NotFound("; ".join(missing))
     return found
 
 
 def load_spec(path: Path, display: str | None = None) -> Loaded:
-    doc = load_document(path, display)
+    return _load(load_document(path, display), path.parent.name, path.name)
+
+
+def load_spec_text(text: str, display: str, slug: str, name: str = "source.yaml") -> Loaded:
+    """A spec held in memory, checked as if it were the file <slug>/<name> (JSON when the name ends in .json)."""
+    return _load(load_text(text, display, json_syntax=name.endswith(".json")), slug, name)
+
+
+def _load(doc: Document, folder: str, name: str) -> Loaded:
     out = doc.collector()
     check_against_meta_schema(doc.value, out)
     out.raise_if_errors()
-    check_semantics(doc.value, out, folder_slug=path.parent.name)
+    check_semantics(doc.value, out, folder_slug=folder)
     out.raise_if_errors()
-    return Loaded(build_model(doc.value, f"{path.parent.name}/{path.name}"), out.warnings)
+    return Loaded(build_model(doc.value, f"{folder}/{name}"), out.warnings)
 
 
 def spec_hash(raw: dict[str, Any]) -> str:

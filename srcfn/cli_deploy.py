@@ -10,7 +10,7 @@ from .emulator.runner import Options
 
 from . import exit_codes, report
 from .check import render_workspace
-from .deploy import DeployFailed, Local, NotFound, deploy
+from .deploy import DeployFailed, FunctionNotFound, Local, deploy
 from .fixture_runs import run_rendered
 from .generate import generate as generate_files
 from .options import build_option, specs_option, user_errors
@@ -54,7 +54,7 @@ def deploy_command(slug, specs_dir, build_dir, function_id, create, deploy_to, r
     try:
         deploy(PublicAPI(token, region), Local.from_outputs(loaded.spec, outputs), function_id, create, deploy_to,
                dry_run, echo)
-    except NotFound as exc:
+    except FunctionNotFound as exc:
         click.echo(f"srcfn: {exc}", err=True)
         sys.exit(exit_codes.USAGE)
     except (PublicAPIError, DeployFailed) as exc:

@@ -1,12 +1,13 @@
 """Run each spec's fixtures against a handler: shared by `srcfn test` and `srcfn check`."""
 from __future__ import annotations
 
-import tempfile
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from .emulator.contracts import TrackingPlan
 from .emulator.fixtures import Fixture, discover
+from .emulator.handler import Handler
 from .emulator.results import Result
 from .emulator.runner import Emulator, Options
 
@@ -20,7 +21,7 @@ class FixtureRun:
     result: Result
 
 
-def run_fixtures(slug: str, handler: Path, fixtures_dir: Path, options: Options,
+def run_fixtures(slug: str, handler: Handler | Path, fixtures_dir: Path, options: Options,
                  plan: TrackingPlan | None) -> list[FixtureRun]:
     fixtures = load_fixtures(discover(fixtures_dir))
     if not fixtures:
@@ -30,10 +31,7 @@ def run_fixtures(slug: str, handler: Path, fixtures_dir: Path, options: Options,
 
 
 def run_rendered(slug: str, outputs: dict[str, str], fixtures_dir: Path, options: Options) -> list[FixtureRun]:
-    """Fixtures against a freshly rendered handler and plan, whatever build/ holds."""
-    with tempfile.TemporaryDirectory(prefix="srcfn-") as tmp:
-        handler = Path(tmp) / "handler.js"
-        handler.write_text(outputs["handler.js"], encoding="utf-8")
-        plan_path = Path(tmp) / "tracking-plan.json"
-        plan_path.write_text(outputs["tracking-plan.json"], encoding="utf-8")
-        return run_fixtures(slug, handler, fixtures_dir, options, TrackingPlan.load(plan_path))
+    """Fixtures against a freshly rendered handler and plan (in memory), whatever build/ holds."""
+    handler = Handler(outputs["handler.js"], f"{slug}/handler.js (generated)")
+    plan = TrackingPlan(json.loads(outputs["tracking-plan.json"]), f"{slug}/tracking-plan.json (generated)")
+    return run_fixtures(slug, handler, fixtures_dir, options, plan)

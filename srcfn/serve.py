@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import queue
-import tempfile
 import threading
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import click
 
 from .emulator.contracts import TrackingPlan
 from .emulator.fixtures import Fixture
+from .emulator.handler import Handler
 from .clients.tracking_api import Forwarder
 from .emulator.results import Result
 from .emulator.server import Served
@@ -38,7 +38,7 @@ class FileSource:
         t = self.target
         stamp = _stamp([p for p in (t.handler, t.plan, t.settings_file) if p])
         if self.current is None or self.current.version != stamp:  # polled before every batch: read only on change
-            self.current = Served(t.handler, t.tracking_plan(), t.sensitive(), stamp)
+            self.current = Served(Handler.read(t.handler), t.tracking_plan(), t.sensitive(), stamp)
         return self.current
 
 
@@ -48,7 +48,6 @@ class SpecSource:
 
     def __init__(self, specs_dir: Path, slug: str):
         self.specs_dir, self.slug = specs_dir, slug
-        self.folder = Path(tempfile.mkdtemp(prefix=f"srcfn-serve-{slug}-"))
         self.current: Served | None = None
         self.failed_stamp: tuple | None = None
 
@@ -67,8 +66,7 @@ class SpecSource:
             click.echo(f"srcfn serve: {path} has errors; still serving the previous version", err=True)
             return self.current
         outputs = render_all(loaded.spec)
-        handler = self.folder / "handler.js"
-        handler.write_text(outputs["handler.js"], encoding="utf-8")
+        handler = Handler(outputs["handler.js"], f"{path} (generated handler)")
         settings = json.loads(outputs["settings.json"])
         self.current = Served(handler, TrackingPlan(json.loads(outputs["tracking-plan.json"])),
                               tuple(s["name"] for s in settings if s["sensitive"]), stamp)
@@ -106,7 +104,7 @@ def on_result(forward: ForwardQueue | None):
 
 
 def on_reload(served: Served) -> None:
-    click.echo(f"reloaded {served.handler}")
+    click.echo(f"reloaded {served.handler.name}")
 
 
 def on_error(message: str) -> None:

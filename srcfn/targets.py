@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .emulator.contracts import TrackingPlan
 from .emulator.fixtures import Fixture, FixtureError, discover, load_fixture
-from .core.findings import Finding, InputError
+from .core.findings import NotFound
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,9 @@ def resolve(arg: str, specs_dir: Path, build_dir: Path, plan: Path | None = None
     elif (build_dir / arg / "handler.js").is_file():
         path, folder = build_dir / arg / "handler.js", build_dir / arg
     elif (specs_dir / arg).is_dir():
-        raise _usage(arg, f"{build_dir / arg / 'handler.js'} does not exist: run `srcfn generate {arg}` first")
+        raise NotFound(f"{arg}: {build_dir / arg / 'handler.js'} does not exist: run `srcfn generate {arg}` first")
     else:
-        raise _usage(arg, f"neither a handler file nor a spec slug (no {specs_dir / arg}/)")
+        raise NotFound(f"{arg}: no such handler file, and no spec of that slug ({specs_dir / arg}/ does not exist)")
     own_plan = folder / "tracking-plan.json"
     own_settings = folder / "settings.json"
     fixtures = None if is_file else specs_dir / arg / "fixtures"
@@ -68,9 +68,6 @@ def load_fixtures(paths: list[Path]) -> list[Fixture]:
 def fixture_paths(target: Target, given: tuple[Path, ...]) -> list[Path]:
     paths = list(given) or (discover(target.fixtures_dir) if target.fixtures_dir else [])
     if not paths:
-        raise _usage(str(target.handler), "no fixtures: name fixture files, or add some to specs/<slug>/fixtures/")
+        raise NotFound(f"{target.handler}: no fixtures: name fixture files, or add some to specs/<slug>/fixtures/")
     return paths
 
-
-def _usage(where: str, message: str) -> InputError:
-    return InputError([Finding(where, 1, 1, "", message)])

@@ -81,10 +81,30 @@ def test_bad_fixture_files_are_located_errors(cli, tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_emulate_unknown_target(cli):
+def test_emulate_unknown_target_is_named_as_missing_not_as_a_broken_spec(cli):
     result = cli("emulate", "no-such-thing")
     assert result.exit_code == 2
-    assert "neither a handler file nor a spec slug" in result.stderr
+    assert result.stderr == ("srcfn: no-such-thing: no such handler file, and no spec of that slug "
+                             "(specs/no-such-thing/ does not exist)\n")
+
+
+def test_emulate_a_slug_that_was_never_generated(cli, project):
+    (project / "build" / "yotpo" / "handler.js").unlink()
+    result = cli("emulate", "yotpo", cwd=project)
+    assert result.exit_code == 2
+    assert result.stderr == "srcfn: yotpo: build/yotpo/handler.js does not exist: run `srcfn generate yotpo` first\n"
+
+
+def test_a_missing_fixture_file_is_named(cli, tmp_path):
+    result = cli("emulate", "yotpo", str(tmp_path / "nope.json"))
+    assert result.exit_code == 2
+    assert result.stderr == f"srcfn: {tmp_path / 'nope.json'}: no such file\n"
+
+
+def test_a_missing_slug_is_named(cli):
+    result = cli("test", "nope")
+    assert result.exit_code == 2
+    assert result.stderr == "srcfn: no spec for 'nope': expected specs/nope/source.yaml\n"
 
 
 def test_emulate_a_handler_that_does_not_load(cli, tmp_path):
@@ -120,6 +140,26 @@ def test_a_broken_expectation_fails_with_a_diff_and_update_rewrites_it(cli, proj
     assert json.loads(fixture.read_text())["expect"] == json.loads(
         (ROOT / "specs" / "klaviyo" / "fixtures" / "email-opened.json").read_text())["expect"]
     assert cli("test", "klaviyo", cwd=project).exit_code == 0
+
+
+def test_update_over_several_slugs_still_fails_what_it_cannot_fix(cli, project):
+    """An expectation is rewritten for klaviyo; a yotpo fixture breaking the tracking plan still fails the run."""
+    fixture = project / "specs" / "klaviyo" / "fixtures" / "email-opened.json"
+    data = json.loads(fixture.read_text())
+    data["expect"]["calls"][0]["anonymousId"] = "someone@example.com"
+    fixture.write_text(json.dumps(data, indent=2) + "\n")
+    plan_file = project / "build" / "yotpo" / "tracking-plan.json"
+    plan = json.loads(plan_file.read_text())
+    plan["track"]["SMS Sent"]["properties"]["properties"]["properties"]["store_id"] = {"type": "integer"}
+    plan_file.write_text(json.dumps(plan, indent=2) + "\n")
+    result = cli("test", "klaviyo", "yotpo", "--update", cwd=project)
+    assert result.exit_code == 1
+    assert "UPDATED specs/klaviyo/fixtures/email-opened.json" in result.stdout
+    assert "FAIL specs/yotpo/fixtures/sms-sent.json" in result.stdout
+    assert "    contract: /calls/0/properties/store_id: " in result.stdout
+    summaries = [line for line in result.stdout.splitlines() if line[:1].isalnum() and "passed" in line]
+    assert summaries == ["klaviyo: 7 fixtures, 7 passed", "yotpo: 16 fixtures, 15 passed",
+                         "22 passed, 1 failed (1 expectations updated)"]
 
 
 def _ndjson(path: Path, rows: list) -> Path:

@@ -1,14 +1,12 @@
 """Write an imported spec as YAML people can read and edit, and prove that it loads."""
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import yaml
 
 from ...core.findings import Finding, InputError
-from ..loader import load_spec
+from ..loader import load_spec_text
 from .importer import Imported
 
 
@@ -47,10 +45,4 @@ def write_spec(imported: Imported, page_path: str, out_dir: Path) -> Path:
 
 def check_loads(text: str, slug: str, page_path: str) -> None:
     """Load the YAML through the real loader; an error here is a bug of the importer, reported against the page."""
-    tmp = Path(tempfile.mkdtemp(prefix="srcfn-import-"))
-    try:
-        (tmp / slug).mkdir()
-        (tmp / slug / "source.yaml").write_text(text, encoding="utf-8")
-        load_spec(tmp / slug / "source.yaml", f"{page_path} (imported spec)")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    load_spec_text(text, f"{page_path} (imported spec)", slug)
