@@ -112,3 +112,34 @@ def test_segments_facts_are_defined_once():
              for fact in FACTS}
     assert {fact: files for fact, files in where.items() if set(files) - {"core/segment.py"}} == {}
     assert all(where[fact] == ["core/segment.py"] for fact in FACTS[:13])  # the definitions are there
+
+
+@pytest.fixture
+def no_temporary_folders(monkeypatch):
+    """Any attempt to create a temporary folder or file fails the test."""
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendered output went through a temporary folder")
+    for name in ("mkdtemp", "mkstemp", "TemporaryDirectory", "NamedTemporaryFile"):
+        monkeypatch.setattr(tempfile, name, refuse)
+
+
+def test_check_deploy_serve_and_import_keep_rendered_output_in_memory(cli, project, no_temporary_folders,
+                                                                      monkeypatch):
+    import responses
+
+    from srcfn.serve import SpecSource
+
+    assert cli("check", cwd=project).exit_code == 0
+    monkeypatch.setenv("SEGMENT_PUBLIC_API_TOKEN", "sgp_token")
+    with responses.RequestsMock() as api:
+        api.get("https://api.segmentapis.com/functions", json={"data": {"functions": [], "pagination": {}}})
+        dry = cli("deploy", "yotpo", "--dry-run", cwd=project)
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.startswith("would create source function 'Yotpo'")
+    served = SpecSource(project / "specs", "yotpo").poll()
+    assert served.handler.source == (project / "build" / "yotpo" / "handler.js").read_text()
+    imported = cli("import", "build/klaviyo/index.md", "--out", "imported", cwd=project)
+    assert imported.exit_code == 0, imported.output
+    assert (project / "imported" / "klaviyo" / "source.yaml").is_file()
