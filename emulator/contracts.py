@@ -1,8 +1,10 @@
 """Contract checks: every emitted call against the build's `tracking-plan.json`.
 
-The plan maps each track event name (and `identify`) to the JSON Schema of the call. Validation is on the hot
-path of `replay`, so schemas are compiled once with jsonschema-rs (about 1 µs a call, against ~80 µs for the
-pure-Python validator); its errors already carry the instance path this module turns into JSON pointers.
+The plan (generator/render_data.py) keys track, page and screen schemas by name and set schemas by collection,
+with `<kind>_other` for names computed per webhook; identify, group and alias have one schema each. Validation
+is on the hot path of `replay`, so schemas are compiled once with jsonschema-rs (about 1 µs a call, against
+~80 µs for the pure-Python validator); its errors already carry the instance path this module turns into JSON
+pointers.
 """
 from __future__ import annotations
 
@@ -14,13 +16,17 @@ import jsonschema_rs
 
 from ..core.findings import pointer_join
 
+NAMED = {"track": "event", "page": "name", "screen": "name", "set": "collection"}
+SINGLE = ("identify", "group", "alias", "track_other", "page_other", "screen_other", "set_other",
+          "function_calls")  # the last: calls the spec's functions return, checked when no other schema names them
+
 
 class TrackingPlan:
     def __init__(self, plan: dict[str, Any], origin: str = "tracking-plan.json"):
         self.origin = origin
-        self.track = {name: jsonschema_rs.Draft202012Validator(schema) for name, schema in plan.get("track", {}).items()}
-        identify = plan.get("identify")
-        self.identify = jsonschema_rs.Draft202012Validator(identify) if identify else None
+        compile_ = jsonschema_rs.Draft202012Validator
+        self.named = {kind: {name: compile_(s) for name, s in plan.get(kind, {}).items()} for kind in NAMED}
+        self.single = {kind: compile_(plan[kind]) for kind in SINGLE if kind in plan}
 
     @classmethod
     def load(cls, path: Path) -> TrackingPlan:
@@ -41,9 +47,13 @@ class TrackingPlan:
 
     def _validator_for(self, call: dict) -> Any:
         kind = call.get("type")
-        if kind == "track":
-            event = call.get("event")
-            return self.track.get(event) or f"event {event!r} is not in the tracking plan"
-        if kind == "identify":
-            return self.identify or "identify calls are not in the tracking plan"
-        return f"{kind} calls are not in the tracking plan"
+        if kind in NAMED:
+            name = call.get(NAMED[kind])
+            found = self.named[kind].get(name) if isinstance(name, str) else None
+            found = found or self.single.get(kind + "_other") or self.single.get("function_calls")
+            if found:
+                return found
+            what = {"track": "event", "set": "collection"}.get(kind, kind)
+            return f"{what} {name!r} is not in the tracking plan"
+        found = self.single.get(kind) or self.single.get("function_calls")
+        return found or f"{kind} calls are not in the tracking plan"

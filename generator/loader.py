@@ -1,21 +1,19 @@
-"""Find and load specs: syntax → meta-schema → semantic rules → typed model.
+"""Find and load specs: syntax → meta-schema → rules between parts → the typed model.
 
-`load_spec` raises `InputError` carrying every located finding of the file; warnings of a spec
-that loads are returned with it.
+`load_spec` raises `InputError` carrying every located finding of the file; warnings of a spec that loads are
+returned with it.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from . import model as m
 from ..core.documents import Document, load_document, load_text
-from ..core.findings import NotFound
+from ..core.findings import Finding, NotFound
+from . import model as m
+from .build import ReadFile, build_spec
 from .metaschema import check_against_meta_schema
-from .semantics import check_semantics
+from .semantics import check_model, check_raw
 
 SPEC_NAMES = ("source.yaml", "source.yml", "source.json")
 
@@ -44,72 +42,32 @@ def find_spec_files(specs_dir: Path, slugs: tuple[str, ...] = ()) -> list[Path]:
 
 
 def load_spec(path: Path, display: str | None = None) -> Loaded:
-    return _load(load_document(path, display), path.parent.name, path.name)
+    return _load(load_document(path, display), path.parent.name, path.name, folder_reader(path.parent))
 
 
-def load_spec_text(text: str, display: str, slug: str, name: str = "source.yaml") -> Loaded:
-    """A spec held in memory, checked as if it were the file <slug>/<name> (JSON when the name ends in .json)."""
-    return _load(load_text(text, display, json_syntax=name.endswith(".json")), slug, name)
+def load_spec_text(text: str, display: str, slug: str, name: str = "source.yaml",
+                   read_file: ReadFile = lambda name: None) -> Loaded:
+    """A spec held in memory, checked as if it were the file <slug>/<name> (JSON when the name ends in .json);
+    `read_file` gives the files beside it (function code)."""
+    return _load(load_text(text, display, json_syntax=name.endswith(".json")), slug, name, read_file)
 
 
-def _load(doc: Document, folder: str, name: str) -> Loaded:
+def folder_reader(folder: Path) -> ReadFile:
+    def read(name: str) -> str | None:
+        try:
+            return (folder / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+    return read
+
+
+def _load(doc: Document, folder: str, name: str, read_file: ReadFile) -> Loaded:
     out = doc.collector()
     check_against_meta_schema(doc.value, out)
     out.raise_if_errors()
-    check_semantics(doc.value, out, folder_slug=folder)
+    check_raw(doc.value, out, folder_slug=folder)
+    spec = build_spec(doc.value, out, f"{folder}/{name}", read_file)
+    if spec is not None:
+        check_model(spec, doc.value, out)
     out.raise_if_errors()
-    return Loaded(build_model(doc.value, f"{folder}/{name}"), out.warnings)
-
-
-def spec_hash(raw: dict[str, Any]) -> str:
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _rules(raw: Any) -> tuple[m.Rule, ...]:
-    items = [] if raw is None else [raw] if isinstance(raw, dict) else raw
-    return tuple(m.Rule(r["value"], r["describe"], tuple(r["events"]) if "events" in r else None,
-                        r.get("only_without_user_id", False)) for r in items)
-
-
-def _traits(raw: dict[str, Any]) -> tuple[m.Trait, ...]:
-    return tuple(m.Trait(name, t["value"], t.get("describe")) if isinstance(t, dict) and "value" in t
-                 else m.Trait(name, t, None) for name, t in raw.items())
-
-
-def build_model(raw: dict[str, Any], rel_path: str) -> m.Spec:
-    src, hook = raw["source"], raw["webhook"]
-    sig = hook.get("signature")
-    return m.Spec(
-        path=rel_path,
-        sha256=spec_hash(raw),
-        source=m.Source(
-            name=src["name"], slug=src["slug"], catalog_id=src.get("catalog_id"), version=src.get("version", "1.0.0"),
-            website=src["website"], intro=src["intro"].strip(), maintainer=src["maintainer"].get("name", src["name"]),
-            support_email=src["maintainer"]["support_email"], status=src.get("status", "public"),
-            regions=tuple(src.get("regions", ["us", "eu"])),
-            notices=tuple(m.Notice(n.get("type", "info"), n.get("title", ""), n["body"].strip(), n.get("section", "top"))
-                          for n in src.get("notices", [])),
-        ),
-        connect=m.Connect(raw["connect"]["path"], raw["connect"].get("url"), tuple(raw["connect"].get("notes", []))),
-        settings=tuple(m.Setting(s["name"], s["label"], s.get("description", ""), s["type"], s.get("required", False),
-                                 s.get("sensitive", False)) for s in raw.get("settings", [])),
-        webhook=m.Webhook(
-            payload=hook["payload"], event_type=hook["event_type"], message_id=hook.get("message_id"),
-            timestamp=hook.get("timestamp"),
-            signature=sig and m.Signature(sig["scheme"], sig["header"], sig["secret_setting"], sig.get("encoding", "hex"),
-                                          sig.get("prefix", ""), sig.get("signed", "raw")),
-        ),
-        user_id=_rules(raw["identity"].get("user_id")),
-        anonymous_id=_rules(raw["identity"].get("anonymous_id")),
-        traits=_traits(raw["identity"].get("traits", {})),
-        events=tuple(m.Event(
-            name=e.get("name"), description=e.get("description"), call=e.get("call", "track"),
-            on=(e["on"],) if isinstance(e["on"], str) else tuple(e["on"]),
-            properties=tuple(e.get("properties", [])), required=tuple(e.get("required", [])),
-            traits=_traits(e.get("traits", {})),
-        ) for e in raw["events"]),
-        properties={name: m.Property(name, p["description"], p["from"], p.get("schema", {}))
-                    for name, p in raw.get("properties", {}).items()},
-        extra_sections=tuple(m.Section(s["title"], s["body"].strip()) for s in raw.get("extra_sections", [])),
-    )
+    return Loaded(spec, out.warnings)

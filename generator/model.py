@@ -1,10 +1,13 @@
-"""The typed spec: what the renderers read. Built only from a spec that passed every check."""
+"""The typed spec: what the renderers read. Built by build.py, only from a spec that passed every check; every
+value in it is a typed expression (expr/nodes.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Union
 
-CALL_ORDER = ("track", "identify")
+from .expr.nodes import Expr, FunctionCall
+
+CALL_ORDER = ("track", "identify", "group", "page", "screen", "alias", "set")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Connect:
     path: str
     url: str | None
     notes: tuple[str, ...]
+    mode: str  # write_key | webhook
 
 
 @dataclass(frozen=True)
@@ -58,49 +62,114 @@ class Signature:
 
 
 @dataclass(frozen=True)
-class Webhook:
-    payload: dict
-    event_type: str
-    message_id: Any
-    timestamp: Any
-    signature: Signature | None
+class Batch:
+    array: tuple          # steps from the body to the array (empty: the body is the array)
+    item: tuple           # steps from an element to its event (empty: the element is the event)
+    invalid: str          # reject | skip
+    items_pointer: str = ""     # skip: the JSON pointer of the elements' schema in the payload schema
+    items_schema: object = None
 
 
 @dataclass(frozen=True)
-class Rule:
-    value: Any
-    describe: str
-    events: tuple[str, ...] | None
-    only_without_user_id: bool
+class Webhook:
+    payload: dict
+    batch: Batch | None
+    event_type: Expr | None
+    message_id: Expr | None
+    message_id_per_event: bool  # the id reads the event: no element number needs adding in a batch
+    timestamp: Expr | None
+    ignore_types: tuple[str, ...]
+    ignore_when: tuple[Expr, ...]
+    unknown_types: str          # reject | ignore
+    signature: Signature | None
+    types: tuple[str, ...]      # the webhook types the payload schema allows (its enum), when it says
 
-    def applies_to(self, event_name: str | None) -> bool:
-        return self.events is None or event_name in self.events
+
+@dataclass(frozen=True)
+class Identity:
+    value: Expr
+    describe: str
+    only_without_user_id: bool = False
+    scope: tuple[str, ...] | None = None  # the rule's events, for the page (None: every call)
+
+
+@dataclass(frozen=True)
+class IdentityRules:
+    """The spec's `identity` block: what the page says about userId, anonymousId and common traits."""
+    user_id: tuple[Identity, ...]
+    anonymous_id: tuple[Identity, ...]
+    traits: tuple[Trait, ...]
 
 
 @dataclass(frozen=True)
 class Trait:
-    name: str  # a template: `Listrak_list_{list_id}`
-    value: Any
+    name: str             # as written: a template such as `Listrak_list_{listId}`
+    key: Expr | None      # the name computed per webhook (None when the name names nothing)
+    value: Expr
     describe: str | None
-
-
-@dataclass(frozen=True)
-class Event:
-    name: str | None
-    description: str | None
-    call: str
-    on: tuple[str, ...]
-    properties: tuple[str, ...]
-    required: tuple[str, ...]
-    traits: tuple[Trait, ...]
 
 
 @dataclass(frozen=True)
 class Property:
     name: str
     description: str
-    source: Any
-    schema: dict
+    source: Expr | None   # `from`; a call may give its own value instead
+    schema: dict          # as declared, or derived from the values it takes
+
+
+@dataclass(frozen=True)
+class Call:
+    pointer: str
+    kind: str                               # track | identify | group | page | screen | alias | set
+    name: str | None                        # track event, page or screen name; a label for other calls
+    name_from: Expr | None
+    description: str | None
+    on: tuple[str, ...] | None              # None: every webhook type
+    when: Expr | None
+    user_id: Identity | None
+    anonymous_id: Identity | None
+    properties: Union[tuple[tuple[str, Expr], ...], Expr]  # named (in table order), or an object expression
+    required: tuple[str, ...]
+    traits: tuple[Trait, ...]
+    fields: tuple[tuple[str, Expr], ...]    # groupId, previousId, collection, id, timestamp, messageId
+    collection: str | None                  # set: a static collection name
+    context: tuple[tuple[str, Expr], ...]
+    integrations: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    pointer: str
+    on: tuple[str, ...] | None
+    when: Expr | None
+    each: Expr | None
+    var: str | None
+    index: str | None
+    description: str | None
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class FunctionCalls:
+    """Calls a function of the spec's folder returns."""
+    pointer: str
+    on: tuple[str, ...] | None
+    when: Expr | None
+    call: FunctionCall
+    name: str | None
+    description: str | None
+
+
+Entry = Union[Call, Group, FunctionCalls]
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    file: str
+    code: str
+    returns: dict
+    description: str | None
 
 
 @dataclass(frozen=True)
@@ -111,38 +180,41 @@ class Section:
 
 @dataclass(frozen=True)
 class Spec:
-    path: str  # `<slug>/source.yaml`, relative to the specs folder: the same on every machine
-    sha256: str  # of the spec's canonical JSON, so formatting and comments do not count
+    path: str    # `<slug>/source.yaml`, relative to the specs folder: the same on every machine
+    sha256: str  # of the spec's canonical JSON (and its function files), so formatting and comments do not count
     source: Source
     connect: Connect
     settings: tuple[Setting, ...]
     webhook: Webhook
-    user_id: tuple[Rule, ...]
-    anonymous_id: tuple[Rule, ...]
-    traits: tuple[Trait, ...]
-    events: tuple[Event, ...]
+    identity: IdentityRules
+    entries: tuple[Entry, ...]
     properties: dict[str, Property]
+    functions: tuple[Function, ...]
     extra_sections: tuple[Section, ...]
 
     @property
-    def track_events(self) -> list[Event]:
-        return [e for e in self.events if e.call == "track"]
+    def calls(self) -> list[Call]:
+        """Every call, groups flattened, in spec order."""
+        return [c for e in self.entries for c in flatten(e) if isinstance(c, Call)]
+
+    @property
+    def track_calls(self) -> list[Call]:
+        return [c for c in self.calls if c.kind == "track"]
 
     @property
     def calls_used(self) -> list[str]:
-        used = {e.call for e in self.events}
-        return [c for c in CALL_ORDER if c in used]
+        used = {c.kind for c in self.calls} | ({"function"} if self.function_calls else set())
+        return [k for k in CALL_ORDER if k in used]
 
-    def rule_for(self, rules: tuple[Rule, ...], event: Event) -> Rule | None:
-        """The first rule that applies to `event` (rules naming events are for track events)."""
-        return next((r for r in rules if r.applies_to(event.name)), None)
+    @property
+    def function_calls(self) -> list[FunctionCalls]:
+        return [c for e in self.entries for c in flatten(e) if isinstance(c, FunctionCalls)]
 
-    def webhook_types(self) -> list[str]:
-        """Every webhook type the handler accepts, in spec order."""
-        seen: dict[str, None] = {}
-        for event in self.events:
-            seen.update(dict.fromkeys(event.on))
-        return list(seen)
 
-    def events_on(self, webhook_type: str) -> list[Event]:
-        return [e for e in self.events if webhook_type in e.on]
+def flatten(entry: Entry):
+    """The calls of an entry (a group's, recursively), in order."""
+    if isinstance(entry, Group):
+        for inner in entry.entries:
+            yield from flatten(inner)
+    else:
+        yield entry

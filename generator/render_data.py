@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from . import model as m
-from .expressions import parse_template
+from .expr.templates import literal_text
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -21,20 +21,39 @@ def settings_json(spec: m.Spec) -> str:
                        "required": s.required, "sensitive": s.sensitive} for s in spec.settings])
 
 
+NAMED = {"track": "event", "page": "name", "screen": "name", "set": "collection"}  # kinds keyed by a name
+
+
 def tracking_plan_json(spec: m.Spec) -> str:
+    """The JSON Schema of every call the handler makes: keyed by event, page or screen name and set collection
+    (`<kind>_other` for names computed per webhook), one schema for identify, group and alias."""
     plan: dict[str, Any] = {"schema_dialect": DRAFT, "source": spec.source.slug, "spec": spec.path,
                             "spec_sha256": spec.sha256, "track": {}}
-    for event in spec.track_events:
-        plan["track"][event.name] = _track_schema(spec, event)
-    identifies = [e for e in spec.events if e.call == "identify"]
-    if identifies:
-        plan["identify"] = _identify_schema(spec, identifies)
+    for call in spec.calls:
+        schema = _call_schema(spec, call)
+        static = call.collection if call.kind == "set" else call.name if call.name_from is None else None
+        if call.kind in NAMED and static is not None:
+            _add(plan.setdefault(call.kind, {}), static, schema)
+        else:
+            _add(plan, call.kind + "_other" if call.kind in NAMED else call.kind, schema)
+    for entry in spec.function_calls:  # what a function returns: an array of calls (see its `returns`)
+        returns = next(f.returns for f in spec.functions if f.name == entry.call.name)
+        _add(plan, "function_calls", returns.get("items", {}))
     return dump_json(plan)
 
 
-def _identity(spec: m.Spec, event: m.Event) -> dict[str, Any]:
-    has_user = spec.rule_for(spec.user_id, event) is not None
-    has_anon = spec.rule_for(spec.anonymous_id, event) is not None
+def _add(table: dict, key: str, schema: dict) -> None:
+    """A second schema for the same key: either one validates."""
+    if key not in table:
+        table[key] = schema
+    elif "anyOf" in table[key] and set(table[key]) == {"anyOf"}:
+        table[key]["anyOf"].append(schema)
+    elif table[key] != schema:
+        table[key] = {"anyOf": [table[key], schema]}
+
+
+def _identity(call: m.Call) -> dict[str, Any]:
+    has_user, has_anon = call.user_id is not None, call.anonymous_id is not None
     ident: dict[str, Any] = {"type": "string", "minLength": 1}
     schema: dict[str, Any] = {"properties": {}}
     if has_user:
@@ -48,30 +67,48 @@ def _identity(spec: m.Spec, event: m.Event) -> dict[str, Any]:
     return schema
 
 
-def _track_schema(spec: m.Spec, event: m.Event) -> dict[str, Any]:
-    ident = _identity(spec, event)
-    props = {name: spec.properties[name].schema for name in event.properties}
+def _call_schema(spec: m.Spec, call: m.Call) -> dict[str, Any]:
+    text = {"type": "string", "minLength": 1}
+    if call.kind == "set":
+        collection = {"const": call.collection} if call.collection is not None else text
+        return {"type": "object", "required": ["collection", "id", "properties"],
+                "properties": {"type": {"const": "set"}, "collection": collection, "id": text,
+                               "properties": _properties(spec, call)}}
+    ident = _identity(call)
+    props: dict[str, Any] = {"type": {"const": call.kind}, **ident.pop("properties")}
+    required = ident.pop("required", [])
+    if call.kind in NAMED:
+        key = NAMED[call.kind]
+        static = call.name_from is None and call.name is not None
+        props[key] = {"const": call.name} if static else text
+        required = ([key] if call.kind == "track" or static else []) + required
+        props["properties"] = _properties(spec, call)
+    if call.kind in ("identify", "group"):
+        props["traits"] = _traits(call.traits)
+    for field in ("groupId", "previousId"):
+        if any(k == field for k, _ in call.fields):
+            props[field] = text
+            required.append(field)
+    return {"type": "object", "required": required, "properties": props, **ident}
+
+
+def _properties(spec: m.Spec, call: m.Call) -> dict[str, Any]:
+    if not isinstance(call.properties, tuple):
+        return {"type": "object", **{k: v for k, v in call.properties.yields.items() if k != "type"}}
+    props = {name: spec.properties[name].schema for name, _ in call.properties}
     body: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
-    if event.required:
-        body["required"] = list(event.required)
-    schema = {"type": "object", "required": ["event"] + ident.pop("required", []),
-              "properties": {"type": {"const": "track"}, "event": {"const": event.name},
-                             **ident.pop("properties"), "properties": body}}
-    return {**schema, **ident}
+    if call.required:
+        body["required"] = list(call.required)
+    return body
 
 
-def _identify_schema(spec: m.Spec, events: list[m.Event]) -> dict[str, Any]:
-    ident = _identity(spec, events[0])
+def _traits(traits: tuple[m.Trait, ...]) -> dict[str, Any]:
     static: dict[str, Any] = {}
     patterns: dict[str, Any] = {}
-    for trait in list(spec.traits) + [t for e in events for t in e.traits]:
-        parts = parse_template(trait.name)
-        if all(isinstance(p, str) for p in parts):
-            static["".join(parts)] = {}
+    for trait in traits:
+        if trait.key is None:
+            static.setdefault(literal_text(trait.name), trait.value.yields)
         else:
-            regex = "".join(re.escape(p) if isinstance(p, str) else ".+" for p in parts)
-            patterns[f"^{regex}$"] = {}
-    traits = {"type": "object", "properties": static, "patternProperties": patterns, "additionalProperties": False}
-    schema = {"type": "object", "required": ident.pop("required", []),
-              "properties": {"type": {"const": "identify"}, **ident.pop("properties"), "traits": traits}}
-    return {**schema, **ident}
+            regex = "".join(re.escape(p) if isinstance(p, str) else ".+" for p in trait.key.parts)
+            patterns.setdefault(f"^{regex}$", trait.value.yields)
+    return {"type": "object", "properties": static, "patternProperties": patterns, "additionalProperties": False}

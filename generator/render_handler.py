@@ -1,101 +1,217 @@
-"""Build the context of `handler.js.jinja`: every spec string arrives here already JSON-encoded."""
+"""Build the context of `handler.js.jinja`: the spec as data (SOURCE), the operations it uses (OPS), the
+runtime trimmed to what the generated code needs, and the payload validators."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import Any
 
 from . import model as m
-from .expressions import js_literal, parse_template, template_js, to_js
-from .payload_js import compile_validator
-
-
-@dataclass(frozen=True)
-class Emitter:
-    """One generated function that emits one Segment call."""
-    function: str
-    call: str            # track | identify
-    event: str | None    # JS literal of the event name (track)
-    label: str           # JS literal naming the call in error messages
-    user_id: str         # JS expression
-    anonymous_id: str    # JS expression
-    properties: list[tuple[str, str]]  # (JS key literal, JS value expression)
-    traits: list[tuple[str, str]]      # (JS key expression, JS value expression)
+from .expr import nodes as n
+from .js import Raw, js_data, js_literal, trimmed_runtime
+from .payload_js import Validators
 
 
 def handler_context(spec: m.Spec) -> dict:
-    emitters = _emitters(spec)
-    by_event = {id(e): em for e, em in zip(spec.events, emitters)}
-    routes = [(js_literal(hook), [by_event[id(e)].function for e in spec.events_on(hook)])
-              for hook in spec.webhook_types()]
-    validator = compile_validator(spec.webhook.payload)
-    sig = spec.webhook.signature
+    hook = spec.webhook
+    validators = Validators(hook.payload)
+    validate = validators.compile(hook.payload, "")
+    batch = _batch(hook.batch, validators) if hook.batch else None
+    calls = [_entry(e, spec.properties) for e in spec.entries]
+    named = {p for c in spec.calls if isinstance(c.properties, tuple) for p, e in c.properties
+             if e is spec.properties[p].source}
+    source = _source(spec, calls, named)
+    ops = sorted(n.ops_used(_roots(spec)), key=_op_order)
     context = {
         "slug": spec.source.slug,  # the meta-schema restricts slugs to [a-z0-9-]: safe in a comment
         "spec_path": spec.path,
         "sha256": spec.sha256,
-        "integration": js_literal({"name": spec.source.name, "version": spec.source.version}),
-        "invalid_prefix": js_literal(f"Invalid {spec.source.name} webhook payload: "),
-        "unsupported_prefix": js_literal(f"Unsupported {spec.source.name} webhook type: "),
-        "event_type": to_js(spec.webhook.event_type),
-        "message_id": to_js(spec.webhook.message_id) if spec.webhook.message_id is not None else "undefined",
-        "timestamp": to_js(spec.webhook.timestamp) if spec.webhook.timestamp is not None else "undefined",
-        "routes": routes,
-        "emitters": emitters,
-        "validator": validator.rstrip("\n"),
-        "signature": sig and {
-            "algorithm": js_literal(sig.scheme.split("-")[1]), "header": js_literal(sig.header),
-            "setting": js_literal(sig.secret_setting), "encoding": js_literal(sig.encoding),
-            "prefix": js_literal(sig.prefix), "sorted": sig.signed == "sorted_json",
-        },
+        "source": js_data(source),
+        "ops": js_data({op: Raw(_op_function(op)) for op in ops}),
+        "make": js_data({kind: Raw(MAKERS[kind]) for kind in _entry_kinds(spec.entries)}),
+        "functions": spec.functions,
+        "function_table": "{ " + ", ".join(f.name for f in spec.functions) + " }",
+        "signature": hook.signature is not None,
+        "batch": batch,
+        "validate": validate,
+        "routed": hook.event_type is not None,
+        "any_type": any(c.on is None for c in spec.entries),
+        "unknown_ignore": hook.unknown_types == "ignore",
+        "ignores": _ignores(hook),
+        "message_id": hook.message_id is not None,
+        "message_id_per_event": hook.message_id_per_event,
+        "timestamp": hook.timestamp is not None,
+        "invalid": js_literal(f"Invalid {spec.source.name} webhook payload: "),
+        "unsupported": js_literal(f"Unsupported {spec.source.name} webhook type: "),
     }
-    context["uses_formats"] = "format(" in validator
-    context["uses_transforms"] = any("transform(" in x for x in _js_expressions(context))
+    code = _generated_code(context, validators.source())
+    roots = _identifiers(code) | {_op_function(o) for o in ops} | {MAKERS[k] for k in _entry_kinds(spec.entries)}
+    context["runtime"] = "\n\n".join(d.text for d in trimmed_runtime(roots))
+    context["validators"] = validators.source().rstrip("\n")
     return context
 
 
-def _js_expressions(context: dict) -> list[str]:
-    exprs = [context["message_id"], context["timestamp"], context["event_type"]]
-    for em in context["emitters"]:
-        exprs += [em.user_id, em.anonymous_id] + [v for _, v in em.properties] + [x for pair in em.traits for x in pair]
-    return exprs
+MAKERS = {"calls": "makeGroup", "function": "makeFunctionCalls", "set": "makeObject",
+          **{k: "makeMessage" for k in m.CALL_ORDER if k != "set"}}
 
 
-def _emitters(spec: m.Spec) -> list[Emitter]:
-    taken: set[str] = set()
-    out = []
-    for event in spec.events:
-        base = f"{event.call}_{_identifier(event.name or '') or _identifier(event.on[0]) or 'event'}"
-        name, n = base, 2
-        while name in taken:
-            name, n = f"{base}_{n}", n + 1
-        taken.add(name)
-        out.append(_emitter(spec, event, name))
+def _entry_kinds(entries) -> list[str]:
+    """The `call` values of SOURCE.calls, groups' included, in MAKERS order."""
+    kinds = set()
+    for entry in entries:
+        if isinstance(entry, m.Group):
+            kinds |= {"calls", *_entry_kinds(entry.entries)}
+        else:
+            kinds.add("function" if isinstance(entry, m.FunctionCalls) else entry.kind)
+    return [k for k in MAKERS if k in kinds]
+
+
+def _batch(batch: m.Batch, validators: Validators) -> dict:
+    pointer = "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in batch.array)
+    return {
+        "list": f"dig(body, SOURCE.batch.array, 0)" if batch.array else "body",
+        "event": "dig(list[i], SOURCE.batch.item, 0)" if batch.item else "list[i]",
+        "pointer": js_literal(pointer),
+        "pointer_text": js_literal(pointer or "(root)"),
+        "skip": batch.invalid == "skip",
+        "validate": validators.compile(batch.items_schema, batch.items_pointer) if batch.invalid == "skip" else None,
+    }
+
+
+def _source(spec: m.Spec, calls: list, named: set[str]) -> dict[str, Any]:
+    hook = spec.webhook
+    out: dict[str, Any] = {"integration": {"name": spec.source.name, "version": spec.source.version}}
+    if hook.signature:
+        sig = hook.signature
+        out["signature"] = {"setting": sig.secret_setting, "header": sig.header, "algorithm": sig.scheme.split("-")[1],
+                            "encoding": sig.encoding, "prefix": sig.prefix, "sorted": sig.signed == "sorted_json"}
+    if hook.batch:
+        out["batch"] = {k: list(v) for k, v in (("array", hook.batch.array), ("item", hook.batch.item)) if v}
+    if hook.event_type is not None:
+        out["type"] = hook.event_type.js()
+    if hook.ignore_types:
+        out["ignore"] = list(hook.ignore_types)
+    if hook.ignore_when:
+        out["ignoreWhen"] = [c.js() for c in hook.ignore_when]
+    if hook.message_id is not None:
+        out["messageId"] = hook.message_id.js()
+    if hook.timestamp is not None:
+        out["timestamp"] = hook.timestamp.js()
+    out["calls"] = calls
+    if named:
+        out["properties"] = {name: spec.properties[name].source.js() for name in spec.properties if name in named}
     return out
 
 
-def _emitter(spec: m.Spec, event: m.Event, function: str) -> Emitter:
-    user = spec.rule_for(spec.user_id, event)
-    anon = spec.rule_for(spec.anonymous_id, event)
-    user_js = f"text({to_js(user.value)})" if user else "undefined"
-    anon_js = f"text({to_js(anon.value)})" if anon else "undefined"
-    if anon and anon.only_without_user_id:
-        anon_js = f"userId === undefined ? {anon_js} : undefined"
-    traits = spec.traits + event.traits if event.call == "identify" else ()
-    label = event.name or f"identify ({', '.join(event.on)})"
-    return Emitter(
-        function=function, call=event.call, event=js_literal(event.name) if event.call == "track" else None,
-        label=js_literal(label), user_id=user_js, anonymous_id=anon_js,
-        properties=[(js_literal(p), to_js(spec.properties[p].source)) for p in event.properties],
-        traits=[(_trait_key(t.name), to_js(t.value)) for t in traits],
-    )
+def _entry(entry: m.Entry, table: dict[str, m.Property]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if entry.on is not None:
+        out["on"] = list(entry.on)
+    if entry.when is not None:
+        out["when"] = entry.when.js()
+    if isinstance(entry, m.Group):
+        out["call"] = "calls"
+        if entry.each is not None:
+            out["each"] = entry.each.js()
+            out["as"] = entry.var
+            if entry.index:
+                out["index"] = entry.index
+        out["calls"] = [_entry(e, table) for e in entry.entries]
+        return out
+    if isinstance(entry, m.FunctionCalls):
+        out["call"] = "function"
+        out["function"] = entry.call.name
+        out["args"] = [a.js() for a in entry.call.args]
+        return out
+    return {**out, **_call(entry, table)}
 
 
-def _trait_key(name: str) -> str:
-    parts = parse_template(name)
-    return template_js(parts) if any(isinstance(p, tuple) for p in parts) else js_literal("".join(parts))
+def _call(call: m.Call, table: dict[str, m.Property]) -> dict[str, Any]:
+    out: dict[str, Any] = {"call": call.kind}
+    if call.name is not None and call.name_from is None and call.kind != "set":
+        out["event" if call.kind == "track" else "name" if call.kind in ("page", "screen") else "label"] = call.name
+    if call.name_from is not None:
+        out["nameFrom"] = call.name_from.js()
+        out["label"] = call.name or f"{call.kind} ({call.pointer})"
+    if call.kind != "set" and call.name is None and call.name_from is None:  # names the call in errors
+        out["label"] = f"{call.kind} ({', '.join(call.on)})" if call.on else call.kind
+    if call.user_id:
+        out["userId"] = call.user_id.value.js()
+    if call.anonymous_id:
+        out["anonymousId"] = call.anonymous_id.value.js()
+        if call.anonymous_id.only_without_user_id:
+            out["onlyWithoutUserId"] = True
+    if isinstance(call.properties, n.Expr):
+        out["propertiesFrom"] = call.properties.js()
+    elif call.properties or call.kind == "set":
+        out["properties"] = [p if e is table[p].source else [p, e.js()] for p, e in call.properties]
+    if call.traits:
+        out["traits"] = [[t.key.js() if t.key else t.name, t.value.js()] for t in call.traits]
+    if call.collection is not None:
+        out["collection"] = call.collection
+    if call.fields:
+        out["fields"] = [[k, e.js()] for k, e in call.fields]
+    if call.context:
+        out["context"] = [[k, e.js()] for k, e in call.context]
+    if call.integrations:
+        out["integrations"] = [[k, e.js()] for k, e in call.integrations]
+    return out
 
 
-def _identifier(text: str) -> str:
-    """A readable ASCII identifier fragment; empty when the text has no ASCII letters or digits."""
-    word = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-    return word if word and not word[0].isdigit() else (f"n{word}" if word else "")
+def _ignores(hook: m.Webhook) -> str:
+    tests = []
+    if hook.ignore_types:
+        tests.append("SOURCE.ignore.includes(s.type)")
+    if hook.ignore_when:
+        tests.append("SOURCE.ignoreWhen.some((c) => value(c, s))")
+    return " || ".join(tests)
+
+
+def _roots(spec: m.Spec) -> list[n.Expr]:
+    hook = spec.webhook
+    roots = [hook.event_type, hook.message_id, hook.timestamp, *hook.ignore_when]
+    roots += [p.source for p in spec.properties.values()]
+    for entry in spec.entries:
+        roots += list(_entry_exprs(entry))
+    return [r for r in roots if r is not None]
+
+
+def _entry_exprs(entry: m.Entry):
+    yield entry.when
+    if isinstance(entry, m.Group):
+        yield entry.each
+        for inner in entry.entries:
+            yield from _entry_exprs(inner)
+    elif isinstance(entry, m.FunctionCalls):
+        yield from entry.call.args
+    else:
+        yield entry.name_from
+        yield entry.user_id and entry.user_id.value
+        yield entry.anonymous_id and entry.anonymous_id.value
+        yield from ([entry.properties] if isinstance(entry.properties, n.Expr) else [e for _, e in entry.properties])
+        for t in entry.traits:
+            yield t.key
+            yield t.value
+        yield from (e for _, e in entry.fields + entry.context + entry.integrations)
+
+
+_OP_ORDER = ("path", "var", "const", "template", "header", "query", "setting")
+
+
+def _op_order(op: str) -> tuple:
+    return (_OP_ORDER.index(op), "") if op in _OP_ORDER else (len(_OP_ORDER), op)
+
+
+def _op_function(op: str) -> str:
+    return "op" + "".join(part.capitalize() for part in op.split("_"))
+
+
+def _generated_code(context: dict, validators: str) -> str:
+    """The handler's own code (template and validators), for finding the runtime declarations it uses."""
+    from .render import jinja_environment
+    text = jinja_environment().get_template("handler.js.jinja").render({**context, "runtime": "", "validators": ""})
+    return text + validators
+
+
+def _identifiers(code: str) -> set[str]:
+    code = re.sub(r'"(?:\\.|[^"\\])*"', '""', code)
+    return set(re.findall(r"[A-Za-z_$][A-Za-z0-9_$]*", code))

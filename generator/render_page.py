@@ -6,11 +6,13 @@ import re
 from ..core.segment import TEMPLATE_SECTIONS, UTM
 from . import markdown as md
 from . import model as m
+from .build_calls import describe_value
 
 
 def page_context(spec: m.Spec) -> dict:
     src = spec.source
     name = md.inline(src.name)
+    tracks = _unique_names(spec.track_calls)
     return {
         "title": md.yaml_scalar(f"{src.name} Source"),
         "catalog_id": src.catalog_id,
@@ -25,14 +27,17 @@ def page_context(spec: m.Spec) -> dict:
         "homepage": src.website + UTM,
         "intro": src.intro,
         "support_email": src.support_email,
+        "webhook_mode": spec.connect.mode == "webhook",
         "connect_path": _connect_path(spec.connect),
         "connect_notes": list(spec.connect.notes),
-        "methods": _methods(spec.calls_used),
+        "methods": _methods([k for k in spec.calls_used if k != "function"]) if spec.calls else None,
+        "triggers": _triggers(spec),
         "identity": identity_prose(spec),
-        "mentions_user_id": bool(spec.user_id),
+        "traits_table": _traits_table(spec),
+        "collections_table": _collections_table(spec),
+        "mentions_user_id": any(c.user_id for c in spec.track_calls),
         "events_table": md.table(("Event Name", "Description"),
-                                 [(md.cell(md.inline(e.name)), md.cell(e.description)) for e in spec.track_events]
-                                 ) if spec.track_events else None,
+                                 [(md.cell(md.inline(n)), md.cell(d)) for n, d in tracks]) if tracks else None,
         "properties_table": md.table(("Property Name", "Description"),
                                      [(md.cell(md.code(p.name)), md.cell(p.description))
                                       for p in spec.properties.values()]) if spec.properties else None,
@@ -45,6 +50,61 @@ def _methods(calls: list[str]) -> str:
     return f"server-side {listed} methods" if len(calls) > 1 else f"a server-side {listed} method"
 
 
+def _unique_names(calls: list[m.Call]) -> list[tuple[str, str]]:
+    """Track events for the Events table: a name once (its first description); a computed name as its label."""
+    rows: dict[str, str] = {}
+    for call in calls:
+        label = call.name if call.name is not None else f"(computed: {describe_value(call.name_from)})"
+        rows.setdefault(label, call.description or "")
+    return list(rows.items())
+
+
+CALL_WORDS = {"identify": "Identify", "group": "Group", "page": "Page", "screen": "Screen", "alias": "Alias",
+              "set": "Object (`set`)"}
+
+
+def _triggers(spec: m.Spec) -> list[str]:
+    """For each call kind beside track: which webhooks make it (track events have their own table)."""
+    lines = []
+    for kind in (k for k in spec.calls_used if k in CALL_WORDS):
+        calls = [c for c in spec.calls if c.kind == kind]
+        types = [t for c in calls for t in (c.on or ())]
+        every = any(c.on is None for c in calls) or not types
+        hooks = "every webhook" if every else "the " + md.join_words(
+            [md.code(t) for i, t in enumerate(types) if t not in types[:i]]) + (" webhooks" if len(set(types)) > 1 else " webhook")
+        conditional = " when its conditions hold" if any(c.when is not None for c in calls) else ""
+        lines.append(f"- {CALL_WORDS[kind]} calls: {hooks}{conditional}.")
+    return lines
+
+
+def _traits_table(spec: m.Spec) -> str | None:
+    traits = _unique([t for c in spec.calls if c.kind in ("identify", "group") for t in c.traits])
+    if not traits:
+        return None
+    rows = [(md.cell(md.code(t.name)), md.cell(_sentence(t.describe) if t.describe else f"From {describe_value(t.value)}."))
+            for t in traits]
+    return md.table(("Trait Name", "Description"), rows)
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] if text[0].isalpha() else text
+
+
+def _collections_table(spec: m.Spec) -> str | None:
+    sets = [c for c in spec.calls if c.kind == "set"]
+    if not sets:
+        return None
+    rows: dict[str, str] = {}
+    for call in sets:
+        name = md.code(call.collection) if call.collection is not None else f"computed: {_collection_words(call)}"
+        rows.setdefault(name, call.description or "")
+    return md.table(("Collection", "Description"), [(md.cell(k), md.cell(v)) for k, v in rows.items()])
+
+
+def _collection_words(call: m.Call) -> str:
+    return describe_value(dict(call.fields)["collection"])
+
+
 def _notice(notice: m.Notice) -> str:
     return f'> {notice.type} "{notice.title}"\n' + md.quote_block(notice.body)
 
@@ -55,29 +115,24 @@ def _connect_path(connect: m.Connect) -> str:
 
 
 def identity_prose(spec: m.Spec) -> list[str]:
-    """Paragraphs saying how userId, anonymousId and traits are filled, generated from the rules."""
+    """Paragraphs saying how userId and anonymousId are filled, generated from the rules."""
     name = md.inline(spec.source.name)
     sentences = []
-    for rule in spec.user_id:
+    for rule in spec.identity.user_id:
         sentences.append(f"{_scope(rule)}{name} passes {rule.describe} as the `userId` when available.")
-    for rule in spec.anonymous_id:
+    for rule in spec.identity.anonymous_id:
         if rule.only_without_user_id:
             sentences.append(f"{_scope(rule)}When {name} has no `userId` for the user, it passes "
                              f"{rule.describe} as the `anonymousId`.")
         else:
             sentences.append(f"{_scope(rule)}{name} passes {rule.describe} as the `anonymousId`.")
-    paragraphs = [" ".join(s[0].upper() + s[1:] for s in sentences)]
-    traits = list(spec.traits) + [t for e in spec.events if e.call == "identify" for t in e.traits]
-    if traits:
-        items = [f"- {md.code(t.name)}" + (f": {t.describe}" if t.describe else "") for t in _unique(traits)]
-        paragraphs.append(f"{name} sends these traits with Identify calls:\n\n" + "\n".join(items))
-    return paragraphs
+    return [" ".join(s[0].upper() + s[1:] for s in sentences)] if sentences else []
 
 
-def _scope(rule: m.Rule) -> str:
-    if rule.events is None:
+def _scope(rule: m.Identity) -> str:
+    if rule.scope is None:
         return ""
-    return f"for the {md.join_words([md.inline(e) for e in rule.events])} events, "
+    return f"for the {md.join_words([md.inline(e) for e in rule.scope])} events, "
 
 
 def _unique(traits: list[m.Trait]) -> list[m.Trait]:

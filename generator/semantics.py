@@ -1,40 +1,39 @@
-"""Rules a JSON Schema cannot express: references between parts of the spec, and conventions.
-
-Runs on the raw spec after it passed the meta-schema; adds located findings to a Collector.
-Errors stop generation; warnings (naming conventions, unused properties) are reported only.
+"""Rules a JSON Schema cannot express: references between parts of the spec, what each Segment call requires,
+and conventions. `check_raw` runs on every spec that passed the meta-schema; `check_model` on the typed model of a
+spec whose expressions all parsed. Errors stop generation; warnings (naming, unused properties) are reported.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-import jsonschema
-
-from .expressions import TemplateError, body_paths, settings_read, split_path
 from ..core.findings import Collector, pointer_join
 from ..core.segment import TEMPLATE_SECTIONS, WEBHOOK_HOST
+from . import model as m
 from .markdown import unclosed_block
-from .payload_js import UnsupportedSchema, compile_validator
-from .payload_paths import path_in_schema
+from .schema_types import PRIMITIVE, describe, types_of
 
 SNAKE_CASE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _MINOR_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "via"}
+NEEDS = {"group": ("groupId", "group_id"), "alias": ("previousId", "previous_id"), "set": ("id", "id")}
 
 
-def check_semantics(spec: dict[str, Any], out: Collector, folder_slug: str | None) -> None:
-    payload = spec["webhook"]["payload"]
+def check_raw(spec: dict[str, Any], out: Collector, folder_slug: str | None) -> None:
     if folder_slug is not None and spec["source"]["slug"] != folder_slug:
         out.add("/source/slug", f"slug {spec['source']['slug']!r} must match its folder name {folder_slug!r}")
-    payload_ok = _check_payload_schema(payload, out)
-    settings = _check_settings(spec, out)
-    events = _check_events(spec, out)
-    _check_identity(spec, events, out)
-    _check_expressions(spec, payload if payload_ok else None, settings, out)
-    _check_properties(spec, out)
-    _check_markdown(spec, out)
-    _check_self_calls(spec, out)
+    _check_settings(spec, out)
+    _check_entries(spec, out)
+    _check_property_names(spec, out)
+    for ptr, text in _markdown_fields(spec):
+        problem = unclosed_block(text)
+        if problem:
+            out.add(ptr, problem)
+    for key, value in spec.items():  # spec strings become code; page-only text never reaches the handler
+        if key not in ("source", "connect", "extra_sections"):
+            _find_self_calls(value, pointer_join("", key), out)
+    titles = {title.lower() for title in TEMPLATE_SECTIONS.values()}
     for i, section in enumerate(spec.get("extra_sections", [])):
-        if section["title"].strip().lower() in {title.lower() for title in TEMPLATE_SECTIONS.values()}:
+        if section["title"].strip().lower() in titles:
             out.add(f"/extra_sections/{i}/title", f"{section['title']!r} is a standard section of the page")
 
 
@@ -43,21 +42,7 @@ def is_proper_case(name: str) -> bool:
     return all(w[0].isupper() or not w[0].isalpha() or (i and w in _MINOR_WORDS) for i, w in enumerate(words))
 
 
-def _check_payload_schema(payload: dict, out: Collector) -> bool:
-    try:
-        jsonschema.Draft202012Validator.check_schema(payload)
-    except jsonschema.SchemaError as exc:
-        out.add(pointer_join("/webhook/payload", *exc.path), f"invalid JSON Schema: {exc.message}")
-        return False
-    try:
-        compile_validator(payload)
-    except UnsupportedSchema as exc:
-        out.add("/webhook/payload" + exc.pointer, str(exc))
-        return False
-    return True
-
-
-def _check_settings(spec: dict, out: Collector) -> dict[str, dict]:
+def _check_settings(spec: dict, out: Collector) -> None:
     settings: dict[str, dict] = {}
     for i, setting in enumerate(spec.get("settings", [])):
         if setting["name"] in settings:
@@ -72,110 +57,69 @@ def _check_settings(spec: dict, out: Collector) -> dict[str, dict]:
             out.add(ptr, f"setting {name!r} holds the signing secret and must have type STRING")
         elif not settings[name].get("sensitive"):
             out.warn(ptr, f"setting {name!r} holds a secret: mark it sensitive: true")
-    return settings
 
 
-def _check_events(spec: dict, out: Collector) -> dict[str, int]:
-    """Event names, webhook-type routing and property references; returns track names → index."""
-    names: dict[str, int] = {}
-    routes: dict[tuple[str, str], str] = {}
-    known = spec.get("properties", {})
-    for i, event in enumerate(spec["events"]):
-        call, ptr = event.get("call", "track"), f"/events/{i}"
-        name = event.get("name")
-        if name is not None:
+def entries_of(raws: list, ptr: str):
+    """(pointer, entry) of every entry, groups' entries included, in spec order."""
+    for i, raw in enumerate(raws):
+        yield f"{ptr}/{i}", raw
+        if "calls" in raw:
+            yield from entries_of(raw["calls"], f"{ptr}/{i}/calls")
+
+
+def _check_entries(spec: dict, out: Collector) -> None:
+    routed = "event_type" in spec["webhook"]
+    names: dict[str, str] = {}
+    props = spec.get("properties", {})
+    for ptr, raw in entries_of(spec["events"], "/events"):
+        if "on" in raw and not routed:
+            out.add(ptr + "/on", "on needs webhook.event_type: say what the webhook type is, or leave on out")
+        kind = raw.get("call", "track") if "calls" not in raw and "function" not in raw else None
+        if routed and "on" not in raw and not _routed_by_group(spec["events"], ptr):
+            out.add(ptr, 'give the webhook types this applies to with on (or on: "*" for every type)')
+        name = raw.get("name")
+        if kind == "track" and (name is None or "description" not in raw):
+            out.add(ptr, "track calls need a name and a description (the page's Events table lists them)")
+        if name is not None and kind is not None:
             if name in names:
-                out.add(ptr + "/name", f"duplicate event {name!r} (first at /events/{names[name]})")
-            names.setdefault(name, i)
-            if call == "track" and not is_proper_case(name):
+                out.add(ptr + "/name", f"duplicate event {name!r} (first at {names[name]})")
+            names.setdefault(name, ptr)
+            if kind == "track" and not is_proper_case(name):
                 out.warn(ptr + "/name", f"event name {name!r} is not Proper Case")
-        on = [event["on"]] if isinstance(event["on"], str) else event["on"]
-        for j, hook in enumerate(on):
-            label = name or f"identify at {ptr}"
-            if (call, hook) in routes:
-                out.add(f"{ptr}/on" + ("" if isinstance(event["on"], str) else f"/{j}"),
-                        f"webhook type {hook!r} already triggers {routes[(call, hook)]!r}")
-            routes.setdefault((call, hook), label)
-        for key in ("properties", "required"):
-            for j, prop in enumerate(event.get(key, [])):
-                if prop not in known:
-                    out.add(f"{ptr}/{key}/{j}", f"unknown property {prop!r}; declare it under properties")
-                elif key == "required" and prop not in event.get("properties", []):
-                    out.add(f"{ptr}/{key}/{j}", f"required property {prop!r} is not among the event's properties")
-    _check_routes_against_enum(spec, {hook for _, hook in routes}, out)
-    return {n: i for n, i in names.items() if spec["events"][i].get("call", "track") == "track"}
+        if kind in NEEDS and NEEDS[kind][1] not in raw:
+            out.add(ptr, f"{kind} calls need {NEEDS[kind][1]} (Segment requires {NEEDS[kind][0]})")
+        if kind == "set" and "collection" not in raw:
+            out.add(ptr, "set calls need a collection")
+        listed = [p if isinstance(p, str) else next(iter(p)) for p in raw.get("properties", [])] \
+            if isinstance(raw.get("properties"), list) else []
+        for j, prop in enumerate(raw.get("required", [])):
+            if prop not in props:
+                out.add(f"{ptr}/required/{j}", f"unknown property {prop!r}; declare it under properties")
+            elif prop not in listed:
+                out.add(f"{ptr}/required/{j}", f"required property {prop!r} is not among the call's properties")
 
 
-def _check_routes_against_enum(spec: dict, hooks: set[str], out: Collector) -> None:
-    node: Any = spec["webhook"]["payload"]
-    for key in split_path(spec["webhook"]["event_type"]):
-        node = node.get("properties", {}).get(key, {}) if isinstance(node, dict) else {}
-    allowed = node.get("enum") if isinstance(node, dict) else None
-    if allowed is None:
-        return
-    for hook in sorted(hooks - set(allowed)):
-        out.add("/webhook/payload", f"webhook type {hook!r} is routed to an event but not allowed by the payload schema's enum")
-    for hook in [h for h in allowed if h not in hooks]:
-        out.warn("/webhook/payload", f"webhook type {hook!r} is allowed by the payload schema but triggers no event")
+def _routed_by_group(raws: list, ptr: str) -> bool:
+    """True when an enclosing group gives the webhook types."""
+    parts = ptr.split("/")[2:]
+    node: Any = {"calls": raws}
+    for i in range(0, len(parts) - 1, 2):
+        node = node["calls"][int(parts[i])]
+        if "on" in node:
+            return True
+    return False
 
 
-def _check_identity(spec: dict, track_names: dict[str, int], out: Collector) -> None:
-    identity = spec["identity"]
-    covered = {kind: set() for kind in ("user_id", "anonymous_id")}
-    for kind in covered:
-        rules = identity.get(kind, [])
-        for i, rule in enumerate([rules] if isinstance(rules, dict) else rules):
-            ptr = f"/identity/{kind}" + ("" if isinstance(rules, dict) else f"/{i}")
-            for j, name in enumerate(rule.get("events", [])):
-                if name not in track_names:
-                    out.add(f"{ptr}/events/{j}", f"identity rule names unknown event {name!r}")
-            covered[kind] |= set(rule.get("events", track_names))
-    for name, i in track_names.items():
-        if name not in covered["user_id"] | covered["anonymous_id"]:
-            out.add(f"/events/{i}", f"no identity rule gives event {name!r} a userId or an anonymousId")
-
-
-def _expressions(spec: dict):
-    """Every (pointer, expression) of the spec."""
-    hook = spec["webhook"]
-    for key in ("message_id", "timestamp"):
-        if key in hook:
-            yield f"/webhook/{key}", hook[key]
-    yield "/webhook/event_type", hook["event_type"]
-    for kind in ("user_id", "anonymous_id"):
-        rules = spec["identity"].get(kind, [])
-        for i, rule in enumerate([rules] if isinstance(rules, dict) else rules):
-            yield f"/identity/{kind}" + ("" if isinstance(rules, dict) else f"/{i}") + "/value", rule["value"]
-    for ptr, name, trait in _traits(spec):
-        yield (ptr + "/value", trait["value"]) if isinstance(trait, dict) and "value" in trait else (ptr, trait)
-    for name, prop in spec.get("properties", {}).items():
-        yield pointer_join("/properties", name, "from"), prop["from"]
-
-
-def _traits(spec: dict):
-    """Every (pointer, name, trait) of the identity traits and the identify events' traits."""
-    for base, traits in [("/identity/traits", spec["identity"].get("traits", {}))] + [
-            (f"/events/{i}/traits", e.get("traits", {})) for i, e in enumerate(spec["events"])]:
-        for name, trait in traits.items():
-            yield pointer_join(base, name), name, trait
-
-
-def _check_expressions(spec: dict, payload: Any | None, settings: dict, out: Collector) -> None:
-    """Templates parse, paths name declared payload fields (unless the payload schema is broken), settings exist."""
-    # A trait name is a template too: `Listrak_list_{listId}` must name a payload field.
-    named = [(ptr, {"template": name}, ptr) for ptr, name, _ in _traits(spec)]
-    for ptr, expr, name_ptr in [(p, e, None) for p, e in _expressions(spec)] + named:
-        try:
-            paths = [(name_ptr or where, path) for where, path in body_paths(expr, ptr)]
-        except TemplateError as exc:
-            out.add(ptr, f"bad template: {exc}")
-            continue
-        for where, path in paths if payload is not None else ():
-            if not path_in_schema(payload, path):
-                out.add(where, f"{'.'.join(path)!r} names no field declared by the webhook payload schema")
-        for where, name in settings_read(expr, ptr):
-            if name not in settings:
-                out.add(where, f"unknown setting {name!r}; declare it under settings")
+def _check_property_names(spec: dict, out: Collector) -> None:
+    used = {p if isinstance(p, str) else next(iter(p))
+            for _, e in entries_of(spec["events"], "/events") if isinstance(e.get("properties"), list)
+            for p in e["properties"]}
+    for name in spec.get("properties", {}):
+        ptr = pointer_join("/properties", name)
+        if not SNAKE_CASE.match(name):
+            out.warn(ptr, f"property name {name!r} is not snake_case")
+        if name not in used:
+            out.warn(ptr, f"property {name!r} is not used by any event")
 
 
 def _markdown_fields(spec: dict):
@@ -189,22 +133,8 @@ def _markdown_fields(spec: dict):
         yield f"/extra_sections/{i}/body", section["body"]
 
 
-def _check_markdown(spec: dict, out: Collector) -> None:
-    for ptr, text in _markdown_fields(spec):
-        problem = unclosed_block(text)
-        if problem:
-            out.add(ptr, problem)
-
-
-def _check_self_calls(spec: dict, out: Collector) -> None:
-    """Segment refuses to save a function whose code contains its own webhook host; spec strings become code.
-    Page-only text (source, connect, extra_sections) never reaches the handler."""
-    for key, value in spec.items():
-        if key not in ("source", "connect", "extra_sections"):
-            _find_self_calls(value, pointer_join("", key), out)
-
-
 def _find_self_calls(value: Any, ptr: str, out: Collector) -> None:
+    """Segment refuses to save a function whose code contains its own webhook host."""
     if isinstance(value, str) and WEBHOOK_HOST in value:
         out.add(ptr, f"contains {WEBHOOK_HOST}: Segment refuses to save a function whose code calls its own webhook")
     elif isinstance(value, dict):
@@ -215,15 +145,64 @@ def _find_self_calls(value: Any, ptr: str, out: Collector) -> None:
             _find_self_calls(item, pointer_join(ptr, i), out)
 
 
-def _check_properties(spec: dict, out: Collector) -> None:
-    used = {p for e in spec["events"] for p in e.get("properties", [])}
-    for name, prop in spec.get("properties", {}).items():
-        ptr = pointer_join("/properties", name)
-        if not SNAKE_CASE.match(name):
-            out.warn(ptr, f"property name {name!r} is not snake_case")
-        if name not in used:
-            out.warn(ptr, f"property {name!r} is not used by any event")
-        try:
-            jsonschema.Draft202012Validator.check_schema(prop.get("schema", {}))
-        except jsonschema.SchemaError as exc:
-            out.add(pointer_join(ptr, "schema", *exc.path), f"invalid JSON Schema: {exc.message}")
+def check_model(spec: m.Spec, raw: dict, out: Collector) -> None:
+    names = {c.name for c in spec.calls if c.name}
+    for key in ("user_id", "anonymous_id"):
+        rules = raw.get("identity", {}).get(key, [])
+        for i, rule in enumerate([rules] if isinstance(rules, dict) else rules):
+            at = f"/identity/{key}" + ("" if isinstance(rules, dict) else f"/{i}")
+            for j, name in enumerate(rule.get("events", [])):
+                if name not in names:
+                    out.add(f"{at}/events/{j}", f"identity rule names unknown event {name!r}")
+    for call in spec.calls:
+        if call.kind != "set" and call.user_id is None and call.anonymous_id is None:
+            what = f"event {call.name!r}" if call.kind == "track" else f"the {call.kind} call"
+            out.add(call.pointer, f"no identity rule gives {what} a userId or an anonymousId")
+        if call.kind == "alias" and call.user_id is None:
+            out.add(call.pointer, "alias calls need a userId (the new id; previous_id is the old one)")
+        if call.kind == "set":
+            _check_set_values(call, out)
+    for function in spec.functions:
+        if WEBHOOK_HOST in function.code:
+            out.add(pointer_join("/functions", function.name), f"{function.file} contains {WEBHOOK_HOST}: Segment "
+                                                                "refuses to save a function whose code calls its own webhook")
+    _check_routes(spec, raw, out)
+
+
+def _check_set_values(call: m.Call, out: Collector) -> None:
+    """The Object API takes primitive property values only."""
+    values = call.properties if isinstance(call.properties, tuple) else ()
+    for name, expr in values:
+        types = types_of(expr.yields)
+        if types is not None and not types & PRIMITIVE:
+            out.add(expr.pointer, f"set properties must be primitive (string, number, boolean or null); "
+                                  f"{name!r} is {describe(types)}")
+
+
+def _check_routes(spec: m.Spec, raw: dict, out: Collector) -> None:
+    hook = spec.webhook
+    leaves = [c for e in spec.entries for c in m.flatten(e)]
+    routed = {t for c in leaves for t in (c.on or ())}
+    for hook_type in sorted(routed & set(hook.ignore_types)):
+        out.add("/webhook/ignore", f"webhook type {hook_type!r} is both ignored and routed to calls")
+    if not hook.types or any(c.on is None for c in leaves):  # a "*" entry handles every type
+        return
+    for entry in leaves:
+        for i, hook_type in enumerate(entry.on or ()):
+            if hook_type not in hook.types:
+                given = _raw_at(raw, entry.pointer).get("on")
+                at = entry.pointer + "/on" + (f"/{i}" if isinstance(given, list) else "")
+                out.add(at, f"webhook type {hook_type!r} is not one the payload schema's enum allows "
+                            f"({', '.join(hook.types)})")
+    for hook_type in hook.types:
+        if hook_type not in routed and hook_type not in hook.ignore_types and hook.unknown_types == "reject":
+            out.warn("/webhook/payload", f"webhook type {hook_type!r} is allowed by the payload schema but "
+                                         "triggers no event")
+
+
+def _raw_at(raw: dict, pointer: str) -> dict:
+    """The spec text's entry at a pointer such as /events/2/calls/0."""
+    node = raw
+    for token in pointer.split("/")[1:]:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node

@@ -82,8 +82,8 @@ def test_dry_run_prints_the_differences_and_changes_nothing(cli, project, api):
     assert result.exit_code == 0
     out = result.stdout
     assert "--- remote handler.js\n+++ local handler.js" in out
-    assert '-    throw new ValidationError("Bad Listrak webhook payload: "' in out
-    assert '+    throw new ValidationError("Invalid Listrak webhook payload: "' in out
+    assert '-  if (problem) throw new ValidationError("Bad Listrak webhook payload: "' in out
+    assert '+  if (problem) throw new ValidationError("Invalid Listrak webhook payload: "' in out
     assert '-    "label": "Secret",\n+    "label": "Signing secret",' in out
     assert out.rstrip().endswith("would deploy it to source src_1")
     assert [c.request.method for c in api.calls] == ["GET"]

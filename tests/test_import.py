@@ -68,11 +68,11 @@ def test_a_generated_page_imports_back_into_an_equivalent_spec(slug):
     assert back["connect"] == {"path": original.connect.path, **({"url": original.connect.url} if original.connect.url else {}),
                                **({"notes": list(original.connect.notes)} if original.connect.notes else {})}
     assert [(e["name"], e["description"]) for e in back["events"] if "name" in e] == \
-        [(e.name, e.description) for e in original.track_events]
+        [(e.name, e.description) for e in original.track_calls]
     assert [(k, v["description"]) for k, v in back.get("properties", {}).items()] == \
         [(p.name, p.description) for p in original.properties.values()]
     assert back.get("extra_sections", []) == [{"title": s.title, "body": s.body} for s in original.extra_sections]
-    assert [e.get("call") for e in back["events"]].count("identify") == [e.call for e in original.events].count("identify")
+    assert [e.get("call") for e in back["events"]].count("identify") == [c.kind for c in original.calls].count("identify")
 
 
 BASE = """
