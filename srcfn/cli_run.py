@@ -50,7 +50,8 @@ def emulate(target, fixtures, specs_dir, build_dir, plan_file, as_json, **emu) -
 @click.argument("slugs", nargs=-1)
 @specs_option
 @build_option
-@click.option("--update", is_flag=True, help="Rewrite each failing fixture's expectation from the actual result.")
+@click.option("--update", is_flag=True,
+              help="Write the expectation of each failing fixture, and of each fixture without one, from the actual result.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every invocation, not only failures.")
 @user_errors
 def test_fixtures(slugs, specs_dir, build_dir, update, verbose) -> None:
@@ -65,7 +66,7 @@ def test_fixtures(slugs, specs_dir, build_dir, update, verbose) -> None:
         bad = 0
         for run in runs:
             result = run.result
-            if update and result.mismatch and update_expectation(run.fixture, result):
+            if update and (result.mismatch or run.fixture.expect is None) and update_expectation(run.fixture, result):
                 updated += 1
                 click.echo(f"UPDATED {run.fixture.ident}")
                 result.mismatch = None  # the expectation now says what happened; broken contracts still fail
