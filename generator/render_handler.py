@@ -15,7 +15,7 @@ def handler_context(spec: m.Spec) -> dict:
     hook = spec.webhook
     validators = Validators(hook.payload)
     validate = validators.compile(hook.payload, "")
-    batch = _batch(hook.batch, validators) if hook.batch else None
+    batch = _batch(hook.batch, validators, f"Invalid {spec.source.name} webhook payload: ") if hook.batch else None
     calls = [_entry(e, spec.properties) for e in spec.entries]
     named = {p for c in spec.calls if isinstance(c.properties, tuple) for p, e in c.properties
              if e is spec.properties[p].source}
@@ -65,13 +65,13 @@ def _entry_kinds(entries) -> list[str]:
     return [k for k in MAKERS if k in kinds]
 
 
-def _batch(batch: m.Batch, validators: Validators) -> dict:
+def _batch(batch: m.Batch, validators: Validators, invalid: str) -> dict:
     pointer = "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in batch.array)
     return {
         "list": f"dig(body, SOURCE.batch.array, 0)" if batch.array else "body",
         "event": "dig(list[i], SOURCE.batch.item, 0)" if batch.item else "list[i]",
         "pointer": js_literal(pointer),
-        "pointer_text": js_literal(pointer or "(root)"),
+        "not_array": js_literal(f"{invalid}{pointer or '(root)'} must be an array"),
         "skip": batch.invalid == "skip",
         "validate": validators.compile(batch.items_schema, batch.items_pointer) if batch.invalid == "skip" else None,
     }
@@ -84,7 +84,7 @@ def _source(spec: m.Spec, calls: list, named: set[str]) -> dict[str, Any]:
         sig = hook.signature
         out["signature"] = {"setting": sig.secret_setting, "header": sig.header, "algorithm": sig.scheme.split("-")[1],
                             "encoding": sig.encoding, "prefix": sig.prefix, "sorted": sig.signed == "sorted_json"}
-    if hook.batch:
+    if hook.batch and (hook.batch.array or hook.batch.item):
         out["batch"] = {k: list(v) for k, v in (("array", hook.batch.array), ("item", hook.batch.item)) if v}
     if hook.event_type is not None:
         out["type"] = hook.event_type.js()

@@ -48,6 +48,8 @@ COMPARISONS = ("equals", "one_of", "greater_than", "less_than")
 def parse_value(raw: Any, ptr: str, scope: Scope) -> n.Expr | None:
     if isinstance(raw, str):
         return _path(raw, ptr, scope)
+    if not isinstance(raw, dict):  # a number, true, false or null stands for itself
+        return n.Const(ptr, {"const": raw}, raw)
     op = next(iter(raw))  # the meta-schema allows one operator key (and its options)
     return VALUES[op](raw, ptr, scope)
 

@@ -25,7 +25,7 @@ async function onRequest(request, settings) {
   const problem = check_payload(body);
   if (problem) throw new ValidationError("Invalid Adyen webhook payload: " + (problem[0] || "(root)") + " " + problem[1]);
   const list = dig(body, SOURCE.batch.array, 0);
-  if (!Array.isArray(list)) throw new ValidationError("Invalid Adyen webhook payload: " + "/notificationItems" + " must be an array");
+  if (!Array.isArray(list)) throw new ValidationError("Invalid Adyen webhook payload: /notificationItems must be an array");
   for (let i = 0; i < list.length; i++) {
     readEvent({ event: dig(list[i], SOURCE.batch.item, 0), body, request, settings, vars: {} }, i, calls);
   }
