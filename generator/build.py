@@ -19,6 +19,7 @@ from .build_calls import build_entries, build_rules
 from .build_webhook import build_webhook, event_schemas, payload_problems
 from .expr.parse import parse_value
 from .expr.scope import Scope
+from .js import runtime
 
 ReadFile = Callable[[str], "str | None"]  # a file of the spec's folder by name; None when absent
 
@@ -28,7 +29,9 @@ def build_spec(raw: dict, out: Collector, rel_path: str, read_file: ReadFile) ->
     functions = _functions(raw.get("functions", {}), out, read_file)
     hook = raw["webhook"]
     batch, events = event_schemas(hook, out, payload_problems(hook["payload"], out))
-    scope = Scope.of(out, hook["payload"], events, settings, {f.name: f.returns for f in functions})
+    # Every declared function is known to expressions, broken ones too: their own errors are reported once.
+    declared = {name: fn.get("returns", {}) for name, fn in raw.get("functions", {}).items()}
+    scope = Scope.of(out, hook["payload"], events, settings, declared)
     webhook = build_webhook(hook, scope, batch)
     properties = _properties(raw.get("properties", {}), scope)
     rules = build_rules(raw.get("identity", {}), scope)
@@ -102,6 +105,11 @@ def _with_schemas(table: dict[str, m.Property | None], entries: tuple) -> dict[s
 
 
 _DECLARES = r"^(?:async\s+)?function\s+{}\s*\("
+_GENERATED = {"onRequest", "readEvent", "SOURCE", "OPS", "MAKE", "FUNCTIONS"}
+
+
+def _reserved() -> set[str]:
+    return _GENERATED | {d.name for d in runtime()}
 
 
 def _functions(raw: dict, out: Collector, read_file: ReadFile) -> list[m.Function]:
@@ -112,6 +120,9 @@ def _functions(raw: dict, out: Collector, read_file: ReadFile) -> list[m.Functio
         code = read_file(file)
         if code is None:
             out.add(ptr, f"function file {file!r} not found beside the spec")
+            continue
+        if name in _reserved() or name.startswith(("check_", "PATTERN_")):
+            out.add(ptr, f"the handler's own code uses the name {name!r}: give the function another name")
             continue
         if not re.search(_DECLARES.format(re.escape(name)), code, re.M):
             out.add(ptr, f"{file} does not declare `function {name}(...)` at its top level")

@@ -194,7 +194,7 @@ def _entry_exprs(entry: m.Entry):
         yield from (e for _, e in entry.fields + entry.context + entry.integrations)
 
 
-_OP_ORDER = ("path", "var", "const", "template", "header", "query", "setting")
+_OP_ORDER = ("path", "body", "var", "const", "template", "header", "query", "setting")
 
 
 def _op_order(op: str) -> tuple:

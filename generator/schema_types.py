@@ -78,8 +78,15 @@ def accepts(actual: Types | None, wanted: frozenset) -> bool:
 def describe(types: Types | None) -> str:
     if types is None:
         return "any value"
-    names = sorted(t for t in types if not (t == "integer" and "number" in types))
-    return " or ".join(names) if names else "nothing (the schema allows no value)"
+    names = [_WORDS[t] for t in _ORDER if t in types and not (t == "integer" and "number" in types)]
+    if not names:
+        return "nothing (the schema allows no value)"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+_ORDER = ("string", "number", "integer", "boolean", "object", "array", "null")
+_WORDS = {"string": "a string", "number": "a number", "integer": "an integer", "boolean": "a boolean",
+          "object": "an object", "array": "an array", "null": "null"}
 
 
 def schema_of(types: frozenset) -> dict:

@@ -172,10 +172,10 @@ def check_model(spec: m.Spec, raw: dict, out: Collector) -> None:
 def _check_set_values(call: m.Call, out: Collector) -> None:
     """The Object API takes primitive property values only."""
     values = call.properties if isinstance(call.properties, tuple) else ()
-    for name, expr in values:
+    for i, (name, expr) in enumerate(values):
         types = types_of(expr.yields)
         if types is not None and not types & PRIMITIVE:
-            out.add(expr.pointer, f"set properties must be primitive (string, number, boolean or null); "
+            out.add(f"{call.pointer}/properties/{i}", f"set properties must be primitive (string, number, boolean or null); "
                                   f"{name!r} is {describe(types)}")
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import re
+
 from .core.findings import Finding, InputError
+from .emulator.node import node_check
+from .generator import model as m
 from .generator.loader import Loaded, find_spec_files, load_spec
 
 
@@ -29,8 +33,33 @@ def load_workspace(specs_dir: Path, build_dir: Path, slugs: tuple[str, ...] = ()
         except InputError as exc:
             errors += exc.findings
             continue
+        problems = function_syntax(path.parent, loaded.spec)
+        if problems:
+            errors += problems
+            continue
         ws.loaded.append(loaded)
         ws.warnings += loaded.warnings
     if errors:
         raise InputError(errors)
     return ws
+
+
+def function_syntax(folder: Path, spec: m.Spec) -> list[Finding]:
+    """`node --check` of each JavaScript file the spec includes; a syntax error is located in that file."""
+    found = []
+    for function in spec.functions:
+        file = folder / function.file
+        checked = node_check(file)
+        if checked.returncode != 0:
+            line, col, message = _syntax_error(checked.stderr)
+            found.append(Finding(str(file), line, col, f"/functions/{function.name}", message))
+    return found
+
+
+def _syntax_error(stderr: str) -> tuple[int, int, str]:
+    """Line, column and message of node's report: `FILE:LINE`, the code line, a caret, then `SyntaxError: ...`."""
+    lines = stderr.splitlines()
+    where = re.match(r".*:(\d+)$", lines[0]) if lines else None
+    caret = next((ln.index("^") + 1 for ln in lines[1:4] if ln.strip() and set(ln.strip()) <= {"^"}), 1)
+    message = next((ln for ln in lines if re.match(r"^\w*Error: ", ln)), "JavaScript syntax error")
+    return (int(where.group(1)) if where else 1), caret, message

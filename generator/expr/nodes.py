@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Union
 
-from ..paths import EVENT, ParsedPath, VarIndex
+from ..paths import BODY, EVENT, ParsedPath, VarIndex
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class Path(Expr):
         steps = [next(dynamic).js() if isinstance(s, VarIndex) else s for s in self.path.steps]
         if self.path.root == EVENT:
             return ["path", *steps]
+        if self.path.root == BODY:
+            return ["body", *steps]
         return ["var", self.path.root, *steps]
 
 

@@ -11,6 +11,10 @@ function opPath(e, s) {
   return dig(s.event, e, 1, s);
 }
 
+function opBody(e, s) {
+  return dig(s.body, e, 1, s);
+}
+
 function opVar(e, s) {
   return dig(s.vars[e[1]], e, 2, s);
 }
