@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.yotpo_payloads import write_ndjson  # noqa: E402
+from srcfn.core.segment import worker_facts
 from srcfn.emulator.contracts import TrackingPlan  # noqa: E402
 from srcfn.emulator.node import find_node  # noqa: E402
 from srcfn.emulator.runner import Options  # noqa: E402
@@ -48,7 +49,8 @@ def baseline_rate(payloads: Path, sample: int) -> float:
     source = HANDLER.read_text(encoding="utf-8")
     node = find_node()
     lines = payloads.read_text(encoding="utf-8").splitlines()[:sample]
-    load = json.dumps({"op": "load", "source": source, "filename": str(HANDLER), "timeout_ms": 5000})
+    load = json.dumps({"op": "load", "source": source, "filename": str(HANDLER), "timeout_ms": 5000,
+                       "facts": worker_facts()})
     started = time.perf_counter()
     for i, line in enumerate(lines):
         invoke = json.dumps({"op": "invoke", "id": i, "request": {"method": "POST", "headers": {}, "body": line}})
@@ -61,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--baseline-sample", type=int, default=150)
+    parser.add_argument("--compare", type=Path, help="another Yotpo handler (an earlier generator's) to replay alike")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         payloads = write_ndjson(Path(tmp) / "yotpo.ndjson", args.events)
@@ -72,6 +75,7 @@ def main() -> None:
         two = replay_rate(HANDLER, payloads, 2, plan, args.events)
         ceiling = replay_rate(noop, payloads, 1, None, args.events)
         naive = baseline_rate(payloads, args.baseline_sample)
+        other = replay_rate(args.compare, payloads, 1, plan, args.events) if args.compare else None
     print(f"events: {args.events} generated Yotpo webhooks (baseline: first {args.baseline_sample})")
     print(f"{'srcfn replay, 1 worker (scope isolation, contract checks)':<62} {one:>10,.0f} events/s")
     print(f"{'srcfn replay, 2 workers':<62} {two:>10,.0f} events/s")
@@ -81,6 +85,9 @@ def main() -> None:
     print(f"ratio replay(1) / ceiling:   {one / ceiling:.0%}    (goal >= 40%)")
     print(f"ratio replay(2) / replay(1): {two / one:.2f}")
     print(f"replay(1) >= 10,000 events/s: {'yes' if one >= 10_000 else 'NO'}")
+    if other is not None:
+        print(f"{'srcfn replay, 1 worker, ' + args.compare.name:<62} {other:>10,.0f} events/s")
+        print(f"ratio replay(1) / replay(1) of {args.compare.name}: {one / other:.2f}")
 
 
 if __name__ == "__main__":
