@@ -75,6 +75,8 @@ def _message(error: ValidationError) -> str:
         return f"must be {json.dumps(value)}"
     if kind == "minItems":
         return "must not be empty" if value == 1 else f"must have at least {value} items"
+    if kind == "minProperties":
+        return "must not be empty" if value == 1 else f"must have at least {value} keys"
     if kind == "minLength":
         return "must not be empty" if value == 1 else f"must be at least {value} characters"
     if kind == "maxLength":

@@ -31,10 +31,14 @@ def test_the_wheel_installs_one_import_package(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("srcfn-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {n.split("/")[0] for n in names if ".dist-info/" not in n} == {"srcfn"}
-    for module in ("srcfn/cli.py", "srcfn/core/segment.py", "srcfn/generator/pages/lint.py",
-                   "srcfn/generator/templates/handler.js.jinja", "srcfn/emulator/runtime/worker.js",
-                   "srcfn/clients/public_api.py"):
-        assert module in names
+    # Every module and data file of every room is in the wheel (a subpackage or a data folder left out of
+    # pyproject.toml would pass an editable install's tests and break every installed copy).
+    shipped = {p for room in ROOMS for p in (ROOT / room).rglob("*")
+               if p.is_file() and p.suffix in (".py", ".js", ".json", ".jinja") and "__pycache__" not in p.parts}
+    expected = {"srcfn/" + (p.relative_to(ROOT / "srcfn") if p.is_relative_to(ROOT / "srcfn") else p.relative_to(ROOT)).as_posix()
+                for p in shipped}
+    assert expected - set(names) == set()
+    assert {"srcfn/generator/expr/parse.py", "srcfn/generator/runtime/values.js"} <= set(names)
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "srcfn = srcfn.emulator.pytest_plugin" in text and "srcfn = srcfn.cli:main" in text

@@ -203,6 +203,7 @@ def test_every_call_kind(kind, expected):
     ({"call": "group", "description": "x"}, "/events/0: group calls need group_id (Segment requires groupId)"),
     ({"call": "alias", "description": "x"}, "/events/0: alias calls need previous_id (Segment requires previousId)"),
     ({"call": "set", "description": "x", "id": "org"}, "/events/0: set calls need a collection"),
+    ({"call": "screen", "description": "x", "group_id": "org"}, "/events/0/group_id: screen calls take no group_id"),
     ({"call": "track", "description": "x"},
      "/events/0: track calls need a name and a description (the page's Events table lists them)"),
     ({"call": "page", "description": "x", "traits": {"plan": "plan"}}, "/events/0/traits: page calls take no traits"),
@@ -222,3 +223,9 @@ def test_call_kind_misuse_is_a_located_error(entry, expected):
                  properties={"plan": {"description": "The plan.", "from": "plan"},
                              "tags": {"description": "Tags.", "from": "tags"}})
     assert errors(value) == [expected]
+
+
+def test_an_alias_without_a_user_id_is_a_located_error():
+    value = spec(webhook={"payload": PAYLOAD}, identity={"anonymous_id": {"value": "anon", "describe": "the device"}},
+                 events=[{"call": "alias", "description": "x", "previous_id": "old"}])
+    assert errors(value) == ["/events/0: alias calls need a userId (the new id; previous_id is the old one)"]
