@@ -69,3 +69,8 @@ def worker_facts() -> dict:
             "max_object_id_chars": MAX_OBJECT_ID_CHARS, "max_payload_bytes": MAX_PAYLOAD_BYTES,
             "max_message_bytes": MAX_MESSAGE_BYTES, "message_id_under": MESSAGE_ID_UNDER,
             "content_types": list(CONTENT_TYPES)}
+
+# Deployed Source Functions receive a JSON body with its keys sorted alphabetically; the editor's tester sends it as
+# is. So a signature over the raw JSON bytes verifies in the tester and fails in production.
+SORTED_PAYLOADS = ("deployed Source Functions receive the JSON body with its keys sorted alphabetically "
+                   "(Segment's Source Functions FAQ, \"Does Segment alter incoming payloads?\")")

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from ..core.findings import Collector, pointer_join
-from ..core.segment import TEMPLATE_SECTIONS, WEBHOOK_HOST
+from ..core.segment import SORTED_PAYLOADS, TEMPLATE_SECTIONS, WEBHOOK_HOST
 from . import model as m
 from .markdown import unclosed_block
 from .schema_types import PRIMITIVE, describe, types_of
@@ -57,6 +57,11 @@ def _check_settings(spec: dict, out: Collector) -> None:
             out.add(ptr, f"setting {name!r} holds the signing secret and must have type STRING")
         elif not settings[name].get("sensitive"):
             out.warn(ptr, f"setting {name!r} holds a secret: mark it sensitive: true")
+        if signature.get("signed", "raw") == "raw":
+            at = "/webhook/signature" + ("/signed" if "signed" in signature else "")
+            out.add(at, f"a signature over the raw JSON body fails in production: {SORTED_PAYLOADS}, so the bytes the "
+                        "producer signed never reach the function; write signed: sorted_json only if the producer "
+                        "signs key-sorted compact JSON, else verify the producer another way")
 
 
 def entries_of(raws: list, ptr: str):
