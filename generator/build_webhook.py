@@ -2,6 +2,8 @@
 and the scope every rule of a call reads them in."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import jsonschema
 
 from ..core.findings import Collector, pointer_join
@@ -9,7 +11,7 @@ from . import model as m
 from .expr import nodes as n
 from .expr.parse import SCALAR, need, parse_cond, parse_value
 from .expr.scope import Scope
-from .paths import EVENT, PathError, VarIndex, declared, parse_path, resolve_ref
+from .paths import BODY, EVENT, PathError, VarIndex, declared, parse_path, resolve_ref
 from .payload_js import UnsupportedSchema, compile_validator
 from .schema_types import types_of
 
@@ -101,7 +103,6 @@ def build_webhook(hook: dict, scope: Scope, batch: m.Batch | None) -> m.Webhook:
     message_id = value("message_id")
     ignore = hook.get("ignore", [])
     conds = tuple(parse_cond(c, f"/webhook/ignore/{i}", scope) for i, c in enumerate(ignore) if isinstance(c, dict))
-    sig = hook.get("signature")
     enum = event_type.yields.get("enum") if event_type is not None else None
     return m.Webhook(
         payload=hook["payload"], batch=batch, event_type=event_type, message_id=message_id,
@@ -109,10 +110,33 @@ def build_webhook(hook: dict, scope: Scope, batch: m.Batch | None) -> m.Webhook:
         timestamp=value("timestamp"),
         ignore_types=tuple(t for t in ignore if isinstance(t, str)), ignore_when=tuple(c for c in conds if c),
         unknown_types=hook.get("unknown_types", "reject"),
-        signature=sig and m.Signature(sig["scheme"], sig["header"], sig["secret_setting"], sig.get("encoding", "hex"),
-                                      sig.get("prefix", ""), sig.get("signed", "raw")),
+        signature=_signature(hook["signature"], scope) if "signature" in hook else None,
         types=tuple(t for t in enum if isinstance(t, str)) if isinstance(enum, list) else (),
     )
+
+
+def _signature(sig: dict, scope: Scope) -> m.Signature | None:
+    """Signature expressions read the whole body (a batch's too): it is checked before events are split."""
+    body = replace(scope, variables={**scope.variables, EVENT: scope.variables[BODY]})
+    at = "/webhook/signature"
+    scheme = sig["scheme"]
+    if scheme == "query_token":
+        given, label = n.RequestPart(at + "/query", {"type": "string"}, "query", sig.get("query", "")), \
+            f"{sig.get('query')} query parameter"
+    elif "value" in sig:
+        given = parse_value(sig["value"], at + "/value", body)
+        label = f"{sig['value']} field" if isinstance(sig["value"], str) else "signature value"
+    else:
+        header = sig.get("header", "Authorization")
+        given, label = n.RequestPart(at + "/header", {"type": "string"}, "header", header), f"{header} header"
+    signed = sig.get("signed", "raw")
+    if isinstance(signed, (dict, list)) or (isinstance(signed, str) and signed not in ("raw", "sorted_json")):
+        signed = parse_value(signed, at + "/signed", body)
+    timestamp = parse_value(sig["timestamp"], at + "/timestamp", body) if "timestamp" in sig else None
+    if given is None or signed is None or ("timestamp" in sig and timestamp is None):
+        return None
+    return m.Signature(scheme, sig["secret_setting"], given, label, sig.get("encoding", "hex"), sig.get("prefix", ""),
+                       signed, timestamp, sig.get("tolerance_seconds", 300) if timestamp is not None else None)
 
 
 def reads_event(expr: n.Expr) -> bool:

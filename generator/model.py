@@ -53,12 +53,15 @@ class Setting:
 
 @dataclass(frozen=True)
 class Signature:
-    scheme: str
-    header: str
+    scheme: str            # hmac-sha256 | hmac-sha1 | hmac-sha512 | basic | bearer | query_token
     secret_setting: str
+    given: Expr            # where the signature (or credential) is: a header, a query parameter, a body field
+    label: str             # that place in words, for error messages: "X-Acme-Signature header"
     encoding: str
     prefix: str
-    signed: str
+    signed: Union[str, Expr]  # sorted_json, or an expression of what the producer signs (hmac only)
+    timestamp: Expr | None
+    tolerance: int | None
 
 
 @dataclass(frozen=True)

@@ -81,9 +81,7 @@ def _source(spec: m.Spec, calls: list, named: set[str]) -> dict[str, Any]:
     hook = spec.webhook
     out: dict[str, Any] = {"integration": {"name": spec.source.name, "version": spec.source.version}}
     if hook.signature:
-        sig = hook.signature
-        out["signature"] = {"setting": sig.secret_setting, "header": sig.header, "algorithm": sig.scheme.split("-")[1],
-                            "encoding": sig.encoding, "prefix": sig.prefix, "sorted": sig.signed == "sorted_json"}
+        out["signature"] = _signature(hook.signature)
     if hook.batch and (hook.batch.array or hook.batch.item):
         out["batch"] = {k: list(v) for k, v in (("array", hook.batch.array), ("item", hook.batch.item)) if v}
     if hook.event_type is not None:
@@ -99,6 +97,18 @@ def _source(spec: m.Spec, calls: list, named: set[str]) -> dict[str, Any]:
     out["calls"] = calls
     if named:
         out["properties"] = {name: spec.properties[name].source.js() for name in spec.properties if name in named}
+    return out
+
+
+def _signature(sig: m.Signature) -> dict[str, Any]:
+    what = sig.label.rsplit(" ", 1)[0]  # "X-Acme-Signature header" → "X-Acme-Signature"
+    out: dict[str, Any] = {"scheme": sig.scheme, "setting": sig.secret_setting, "given": sig.given.js(),
+                           "missing": f"Missing {sig.label}", "invalid": f"Invalid {what} signature"}
+    if sig.scheme.startswith("hmac-"):
+        out |= {"algorithm": sig.scheme.split("-")[1], "encoding": sig.encoding, "prefix": sig.prefix,
+                "signed": sig.signed if isinstance(sig.signed, str) else sig.signed.js()}
+    if sig.timestamp is not None:
+        out |= {"timestamp": sig.timestamp.js(), "tolerance": sig.tolerance}
     return out
 
 
@@ -169,6 +179,9 @@ def _ignores(hook: m.Webhook) -> str:
 def _roots(spec: m.Spec) -> list[n.Expr]:
     hook = spec.webhook
     roots = [hook.event_type, hook.message_id, hook.timestamp, *hook.ignore_when]
+    if hook.signature:
+        sig = hook.signature
+        roots += [sig.given, sig.timestamp, None if isinstance(sig.signed, str) else sig.signed]
     roots += [p.source for p in spec.properties.values()]
     for entry in spec.entries:
         roots += list(_entry_exprs(entry))

@@ -57,11 +57,31 @@ def _check_settings(spec: dict, out: Collector) -> None:
             out.add(ptr, f"setting {name!r} holds the signing secret and must have type STRING")
         elif not settings[name].get("sensitive"):
             out.warn(ptr, f"setting {name!r} holds a secret: mark it sensitive: true")
-        if signature.get("signed", "raw") == "raw":
-            at = "/webhook/signature" + ("/signed" if "signed" in signature else "")
-            out.add(at, f"a signature over the raw JSON body fails in production: {SORTED_PAYLOADS}, so the bytes the "
-                        "producer signed never reach the function; write signed: sorted_json only if the producer "
-                        "signs key-sorted compact JSON, else verify the producer another way")
+    if signature:
+        _check_signature(signature, out)
+
+
+HMAC_ONLY = ("signed", "encoding", "prefix", "timestamp", "tolerance_seconds", "value")
+
+
+def _check_signature(signature: dict, out: Collector) -> None:
+    at, scheme = "/webhook/signature", signature["scheme"]
+    if not scheme.startswith("hmac-"):
+        for key in (k for k in HMAC_ONLY if k in signature):
+            out.add(f"{at}/{key}", f"{scheme} compares a shared secret: it takes no {key}")
+        if scheme == "query_token" and "query" not in signature:
+            out.add(at, "query_token needs query: the query parameter that holds the secret")
+        return
+    if "header" not in signature and "value" not in signature:
+        out.add(at, "say where the signature is: header (a header name) or value (a body field)")
+    if "tolerance_seconds" in signature and "timestamp" not in signature:
+        out.add(f"{at}/tolerance_seconds", "tolerance_seconds needs timestamp: the signing time to check")
+    if signature.get("signed", "raw") == "raw":
+        out.add(f"{at}/signed" if "signed" in signature else at,
+                f"a signature over the raw JSON body fails in production: {SORTED_PAYLOADS}, so the bytes the "
+                "producer signed never reach the function; write signed: sorted_json only if the producer signs "
+                "key-sorted compact JSON, sign fields of the body (signed: {template: ...}, as Mailgun does), or use "
+                "a shared secret (scheme: basic, bearer or query_token)")
 
 
 def entries_of(raws: list, ptr: str):

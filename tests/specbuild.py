@@ -8,7 +8,7 @@ from typing import Any
 from srcfn.core.findings import InputError
 from srcfn.emulator.fixtures import webhook
 from srcfn.emulator.handler import Handler
-from srcfn.emulator.runner import Emulator
+from srcfn.emulator.runner import Emulator, Options
 from srcfn.generator.loader import load_spec_text
 from srcfn.generator.render import render_all
 
@@ -51,9 +51,10 @@ def handler(value: dict, files: dict[str, str] | None = None) -> Handler:
     return Handler(render_all(load(value, files).spec)["handler.js"], "acme/handler.js")
 
 
-def run(value: dict, *requests: dict, files: dict[str, str] | None = None) -> list:
-    """Results of webhooks given as keyword dicts of `fixtures.webhook` (body=..., headers=...)."""
-    with Emulator(handler(value, files)) as emu:
+def run(value: dict, *requests: dict, files: dict[str, str] | None = None, deployed: bool = False) -> list:
+    """Results of webhooks given as keyword dicts of `fixtures.webhook` (body=..., headers=...), as the tester
+    sends them or (`deployed`) as a deployed function receives them."""
+    with Emulator(handler(value, files), Options(deployed=deployed)) as emu:
         return list(emu.run([webhook(**r) for r in requests]))
 
 

@@ -6,8 +6,9 @@
 const SOURCE = {
   integration: { name: "Listrak", version: "1.0.0" },
   signature: {
-    setting: "signingSecret", header: "X-Listrak-Signature", algorithm: "sha256", encoding: "hex", prefix: "",
-    sorted: true,
+    scheme: "hmac-sha256", setting: "signingSecret", given: ["header", "X-Listrak-Signature"],
+    missing: "Missing X-Listrak-Signature header", invalid: "Invalid X-Listrak-Signature signature",
+    algorithm: "sha256", encoding: "hex", prefix: "", signed: "sorted_json",
   },
   type: ["path", "type"],
   messageId: ["path", "id"],
@@ -61,7 +62,7 @@ const SOURCE = {
   },
 };
 
-const OPS = { path: opPath, const: opConst, template: opTemplate };
+const OPS = { path: opPath, const: opConst, template: opTemplate, header: opHeader };
 const MAKE = { track: makeMessage, identify: makeMessage };
 
 async function onRequest(request, settings) {
@@ -198,6 +199,10 @@ function opTemplate(e, s) {
   return out;
 }
 
+function opHeader(e, s) {
+  return s.request.headers.get(e[1]) ?? undefined;
+}
+
 // Present: not undefined, not null, not the empty string (0 and false are present).
 function present(v) {
   return v !== undefined && v !== null && v !== "";
@@ -214,19 +219,40 @@ function verifySignature(request, settings, body) {
   if (typeof secret !== "string" || secret === "") {
     throw new ValidationError("The " + sig.setting + " setting is empty: cannot verify the webhook signature");
   }
-  const given = request.headers.get(sig.header);
-  if (!given) {
-    throw new ValidationError("Missing " + sig.header + " header");
+  const s = { event: body, body, request, settings, vars: {} };
+  const given = text(value(sig.given, s));
+  if (given === undefined) throw new ValidationError(sig.missing);
+  if (!sameText(given, sig.algorithm ? hmacOf(sig, secret, s, body) : credential(sig.scheme, secret))) {
+    throw new ValidationError(sig.invalid);
   }
-  // Signed over the body re-serialised with sorted keys (which survives Segment's sorting of deployed
-  // functions' payloads), or over the body as received.
-  const signed = sig.sorted ? JSON.stringify(sortKeys(body)) : request.text();
-  const expected = sig.prefix + crypto.createHmac(sig.algorithm, secret).update(signed, "utf8").digest(sig.encoding);
-  const a = Buffer.from(given, "utf8");
-  const b = Buffer.from(expected, "utf8");
-  if (a.length !== b.length || !crypto.timingSafeEqual(a, b)) {
-    throw new ValidationError("Invalid " + sig.header + " signature");
+  if (sig.timestamp) checkTimestamp(sig, s);
+}
+
+// What the producer signs (the body with sorted keys, which survives Segment's sorting of deployed functions'
+// payloads, or an expression of fields and headers), signed with the secret.
+function hmacOf(sig, secret, s, body) {
+  const signed = sig.signed === "sorted_json" ? JSON.stringify(sortKeys(body)) : text(value(sig.signed, s));
+  if (signed === undefined) throw new ValidationError("Missing the signed fields of the webhook");
+  return sig.prefix + crypto.createHmac(sig.algorithm, secret).update(signed, "utf8").digest(sig.encoding);
+}
+
+// The header or parameter value a shared-secret scheme expects.
+function credential(scheme, secret) {
+  if (scheme === "basic") return "Basic " + Buffer.from(secret, "utf8").toString("base64");
+  return scheme === "bearer" ? "Bearer " + secret : secret;
+}
+
+function checkTimestamp(sig, s) {
+  const t = Number(value(sig.timestamp, s));
+  if (!Number.isFinite(t) || Math.abs(Date.now() / 1000 - t) > sig.tolerance) {
+    throw new ValidationError("The webhook's timestamp is more than " + sig.tolerance + " s from now");
   }
+}
+
+function sameText(a, b) {
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
 function sortKeys(v) {

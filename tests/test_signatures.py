@@ -1,0 +1,120 @@
+"""Webhook authenticity: each scheme against signatures computed independently in Python, in both the tester's
+and the deployed mode; and the schemes that cannot hold in production refused when the spec loads."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+
+import specbuild
+from specbuild import errors, spec
+
+SECRET = "s3cr3t-key"
+SETTINGS = {"secret": SECRET}
+PAYLOAD = {"type": "object", "properties": {
+    "id": {"type": "string"}, "z": {"type": "integer"}, "a": {"type": "string"},
+    "signature": {"type": "object", "properties": {
+        "timestamp": {"type": "string"}, "token": {"type": "string"}, "signature": {"type": "string"}}}}}
+BODY = {"z": 1, "id": "e1", "a": "x"}
+
+
+def sorted_json(body: dict) -> bytes:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def mac(algorithm: str, data: bytes, secret: str = SECRET) -> bytes:
+    return hmac.new(secret.encode(), data, getattr(hashlib, algorithm)).digest()
+
+
+def value_with(signature: dict) -> dict:
+    return spec(settings=[{"name": "secret", "label": "Secret", "type": "STRING", "sensitive": True}],
+                webhook={"payload": PAYLOAD, "signature": {"secret_setting": "secret", **signature}},
+                events=[{"name": "Thing Happened", "description": "x"}])
+
+
+def outcome(value: dict, deployed: bool, **request) -> str:
+    (result,) = specbuild.run(value, dict(settings=SETTINGS, **request), deployed=deployed)
+    return "ok" if result.error is None else f"{result.error['type']}: {result.error['message']}"
+
+
+# scheme block, a function giving the headers/query/body of a request signed with `secret` (and a time)
+SIGNED_HEADER = {"scheme": "hmac-sha256", "header": "X-Sig", "signed": "sorted_json", "prefix": "sha256="}
+
+
+def header_request(secret=SECRET, body=BODY, **_):
+    return {"body": body, "headers": {"X-Sig": "sha256=" + mac("sha256", sorted_json(BODY), secret).hex()}}
+
+
+def mailgun_request(secret=SECRET, body=BODY, at=None, **_):
+    stamp = str(int(at if at is not None else time.time()))
+    sig = mac("sha256", f"{stamp}tok123".encode(), secret).hex()
+    return {"body": {**body, "signature": {"timestamp": stamp, "token": "tok123", "signature": sig}}}
+
+
+MAILGUN = {"scheme": "hmac-sha256", "value": "signature.signature",
+           "signed": {"template": "{signature.timestamp}{signature.token}"}, "timestamp": "signature.timestamp",
+           "tolerance_seconds": 300}
+
+
+@pytest.mark.parametrize("deployed", [False, True], ids=["tester", "deployed"])
+@pytest.mark.parametrize("scheme, make, broken, expected", [
+    (SIGNED_HEADER, header_request, {}, "ok"),
+    (SIGNED_HEADER, header_request, {"secret": "wrong"}, "ValidationError: Invalid X-Sig signature"),
+    (SIGNED_HEADER, header_request, {"body": {**BODY, "z": 2}}, "ValidationError: Invalid X-Sig signature"),
+    ({**SIGNED_HEADER, "scheme": "hmac-sha1", "encoding": "base64", "prefix": ""},
+     lambda secret=SECRET, body=BODY, **_: {"body": body, "headers": {
+         "X-Sig": base64.b64encode(mac("sha1", sorted_json(BODY), secret)).decode()}}, {}, "ok"),
+    ({**SIGNED_HEADER, "scheme": "hmac-sha512", "prefix": ""},
+     lambda secret=SECRET, body=BODY, **_: {"body": body, "headers": {
+         "X-Sig": mac("sha512", sorted_json(BODY), secret).hex()}}, {}, "ok"),
+    (MAILGUN, mailgun_request, {}, "ok"),
+    (MAILGUN, mailgun_request, {"secret": "wrong"}, "ValidationError: Invalid signature.signature signature"),
+    (MAILGUN, mailgun_request, {"at": time.time() - 3600},
+     "ValidationError: The webhook's timestamp is more than 300 s from now"),
+    (MAILGUN, mailgun_request, {"at": time.time() + 3600},
+     "ValidationError: The webhook's timestamp is more than 300 s from now"),
+    ({"scheme": "basic"}, lambda secret=SECRET, body=BODY, **_: {"body": body, "headers": {
+        "Authorization": "Basic " + base64.b64encode(secret.encode()).decode()}}, {}, "ok"),
+    ({"scheme": "basic"}, lambda secret=SECRET, body=BODY, **_: {"body": body, "headers": {
+        "Authorization": "Basic " + base64.b64encode(secret.encode()).decode()}}, {"secret": "x"},
+     "ValidationError: Invalid Authorization signature"),
+    ({"scheme": "bearer"}, lambda secret=SECRET, body=BODY, **_: {"body": body, "headers": {
+        "Authorization": "Bearer " + secret}}, {}, "ok"),
+    ({"scheme": "bearer"}, lambda secret=SECRET, body=BODY, **_: {"body": body, "headers": {
+        "Authorization": "bearer " + secret}}, {}, "ValidationError: Invalid Authorization signature"),
+    ({"scheme": "query_token", "query": "token"}, lambda secret=SECRET, body=BODY, **_: {
+        "body": body, "query": {"token": secret}}, {}, "ok"),
+    ({"scheme": "query_token", "query": "token"}, lambda secret=SECRET, body=BODY, **_: {"body": body}, {},
+     "ValidationError: Missing token query parameter"),
+    (SIGNED_HEADER, lambda **_: {"body": BODY}, {}, "ValidationError: Missing X-Sig header"),
+    (SIGNED_HEADER, lambda **_: {"body": BODY, "headers": {"X-Sig": "not hex at all"}}, {},
+     "ValidationError: Invalid X-Sig signature"),
+])
+def test_signature_schemes_against_independently_computed_signatures(scheme, make, broken, expected, deployed):
+    assert outcome(value_with(scheme), deployed, **make(**broken)) == expected
+
+
+def test_an_empty_secret_setting_is_named():
+    (result,) = specbuild.run(value_with(SIGNED_HEADER), dict(settings={"secret": ""}, **header_request()))
+    assert result.error["message"] == "The secret setting is empty: cannot verify the webhook signature"
+
+
+@pytest.mark.parametrize("signature, expected", [
+    ({"scheme": "hmac-sha256", "header": "X-Sig"}, "/webhook/signature: a signature over the raw JSON body fails in "
+                                                   "production: deployed Source Functions receive the JSON body"),
+    ({"scheme": "hmac-sha256", "header": "X-Sig", "signed": "raw"}, "/webhook/signature/signed: a signature over the "
+                                                                    "raw JSON body fails in production"),
+    ({"scheme": "hmac-sha256", "signed": "sorted_json"},
+     "/webhook/signature: say where the signature is: header (a header name) or value (a body field)"),
+    ({"scheme": "bearer", "prefix": "x"}, "/webhook/signature/prefix: bearer compares a shared secret: it takes no prefix"),
+    ({"scheme": "query_token"}, "/webhook/signature: query_token needs query: the query parameter that holds the secret"),
+    ({"scheme": "hmac-sha256", "value": "signature.nope", "signed": "sorted_json"},
+     "/webhook/signature/value: 'signature.nope' names no field declared by the webhook payload schema"),
+])
+def test_signature_misuse_is_a_located_error(signature, expected):
+    (found,) = errors(value_with(signature))
+    assert found.startswith(expected)
