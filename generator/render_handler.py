@@ -103,7 +103,8 @@ def _source(spec: m.Spec, calls: list, named: set[str]) -> dict[str, Any]:
 def _signature(sig: m.Signature) -> dict[str, Any]:
     what = sig.label.rsplit(" ", 1)[0]  # "X-Acme-Signature header" → "X-Acme-Signature"
     out: dict[str, Any] = {"scheme": sig.scheme, "setting": sig.secret_setting, "given": sig.given.js(),
-                           "missing": f"Missing {sig.label}", "invalid": f"Invalid {what} signature"}
+                           "missing": f"Missing {sig.label}",
+                           "invalid": f"Invalid {what} signature" if sig.scheme.startswith("hmac-") else f"Invalid {sig.label}"}
     if sig.scheme.startswith("hmac-"):
         out |= {"algorithm": sig.scheme.split("-")[1], "encoding": sig.encoding, "prefix": sig.prefix,
                 "signed": sig.signed if isinstance(sig.signed, str) else sig.signed.js()}

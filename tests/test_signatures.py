@@ -11,7 +11,10 @@ import time
 import pytest
 
 import specbuild
+from conftest import ROOT
 from specbuild import errors, spec
+from srcfn.core.findings import InputError
+from srcfn.generator.loader import load_spec_text
 
 SECRET = "s3cr3t-key"
 SETTINGS = {"secret": SECRET}
@@ -81,11 +84,11 @@ MAILGUN = {"scheme": "hmac-sha256", "value": "signature.signature",
         "Authorization": "Basic " + base64.b64encode(secret.encode()).decode()}}, {}, "ok"),
     ({"scheme": "basic"}, lambda secret=SECRET, body=BODY, **_: {"body": body, "headers": {
         "Authorization": "Basic " + base64.b64encode(secret.encode()).decode()}}, {"secret": "x"},
-     "ValidationError: Invalid Authorization signature"),
+     "ValidationError: Invalid Authorization header"),
     ({"scheme": "bearer"}, lambda secret=SECRET, body=BODY, **_: {"body": body, "headers": {
         "Authorization": "Bearer " + secret}}, {}, "ok"),
     ({"scheme": "bearer"}, lambda secret=SECRET, body=BODY, **_: {"body": body, "headers": {
-        "Authorization": "bearer " + secret}}, {}, "ValidationError: Invalid Authorization signature"),
+        "Authorization": "bearer " + secret}}, {}, "ValidationError: Invalid Authorization header"),
     ({"scheme": "query_token", "query": "token"}, lambda secret=SECRET, body=BODY, **_: {
         "body": body, "query": {"token": secret}}, {}, "ok"),
     ({"scheme": "query_token", "query": "token"}, lambda secret=SECRET, body=BODY, **_: {"body": body}, {},
@@ -118,3 +121,47 @@ def test_an_empty_secret_setting_is_named():
 def test_signature_misuse_is_a_located_error(signature, expected):
     (found,) = errors(value_with(signature))
     assert found.startswith(expected)
+
+
+# Each producer's own scheme, where it signs the raw body: what examples/signatures/<slug> replaces, and why.
+RAW_SCHEMES = {
+    "github": {"scheme": "hmac-sha256", "header": "X-Hub-Signature-256", "prefix": "sha256="},
+    "stripe": {"scheme": "hmac-sha256", "header": "Stripe-Signature"},
+    "shopify": {"scheme": "hmac-sha256", "header": "X-Shopify-Hmac-Sha256", "encoding": "base64"},
+    "typeform": {"scheme": "hmac-sha256", "header": "Typeform-Signature", "encoding": "base64", "prefix": "sha256="},
+    "slack": {"scheme": "hmac-sha256", "header": "X-Slack-Signature", "prefix": "v0=", "signed": "raw"},
+}
+EXAMPLES = ROOT / "examples" / "signatures"
+
+
+@pytest.mark.parametrize("slug", RAW_SCHEMES)
+def test_a_producers_raw_body_scheme_is_refused_where_its_example_uses_a_safe_one(slug):
+    text = (EXAMPLES / slug / "source.yaml").read_text(encoding="utf-8")
+    assert "scheme: query_token" in text.replace('"', "").replace("{", " ").replace(",", "")
+    raw = {**RAW_SCHEMES[slug], "secret_setting": "webhookSecret"}
+    lines = [f"  signature: {json.dumps(raw)}" if ln.startswith("  signature:") else ln for ln in text.splitlines()]
+    try:
+        load_spec_text("\n".join(lines) + "\n", f"{slug}/source.yaml", slug)
+    except InputError as exc:
+        (finding,) = exc.findings
+        assert finding.pointer.startswith("/webhook/signature")
+        assert finding.message.startswith("a signature over the raw JSON body fails in production: deployed Source "
+                                          "Functions receive the JSON body with its keys sorted alphabetically")
+    else:
+        pytest.fail("the raw-body scheme loaded")
+
+
+def test_no_secret_or_signature_appears_in_any_output(cli):
+    secrets = {"whsec-test-0123456789", base64.b64encode(b"segment:whsec-test-0123456789").decode()}
+    for fixture in EXAMPLES.glob("*/fixtures/valid.json"):
+        secrets |= {v for v in json.loads(fixture.read_text())["request"]["body"].get("signature", {}).values()
+                    if len(v) == 64}
+    args = ["--specs", "examples/signatures", "--build", "examples/build/signatures"]
+    runs = [cli("check", *args), cli("test", "-v", *args), cli("generate", *args),
+            *[cli("emulate", str(EXAMPLES.parent / "build/signatures" / slug / "handler.js"),
+                  *map(str, sorted((EXAMPLES / slug / "fixtures").glob("*.json"))), "--json")
+              for slug in ("mailgun", "twilio", "github")]]
+    assert all(r.exit_code == 0 for r in runs[:3])
+    output = "".join(r.stdout + r.stderr for r in runs)
+    assert "Missing Authorization header" in output and "webhook_type" in output  # the runs did print results
+    assert [s for s in secrets if s in output] == []
