@@ -27,6 +27,11 @@ from .workspace import load_workspace
 @click.version_option(__version__, prog_name="srcfn")
 def main() -> None:
     """Declarative Segment Event Cloud Sources: spec → Source Function, catalog page, settings, tracking plan."""
+    # A handler's text may hold lone surrogates (a cut emoji): print them as \uXXXX escapes, which JSON output
+    # reads back as the same text, rather than fail on them.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 @main.command()

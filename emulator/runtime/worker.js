@@ -62,7 +62,8 @@ function invoke(msg) {
   const started = process.hrtime.bigint();
   let done = false;
   return new Promise((resolve) => {
-    const finish = (error, timedOut) => {
+    // `error` is what the handler threw or rejected with: null, undefined, 0 or "" are failures too.
+    const finish = (error, timedOut, failed = true) => {
       if (done) return;
       done = true;
       clearTimeout(deadline);
@@ -71,9 +72,9 @@ function invoke(msg) {
       if (waiting.length) waiting.shift()();
       const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
       // Calls are already JSON text (the snapshot taken when the handler made them): splice, don't re-encode.
-      const head = { op: "result", id: msg.id, error: error ? describe(error) : null, logs: inv.logs, duration_ms };
-      if (error) head.discarded = inv.calls.length;
-      const calls = error ? "" : inv.calls.join(",");
+      const head = { op: "result", id: msg.id, error: failed ? describe(error) : null, logs: inv.logs, duration_ms };
+      if (failed) head.discarded = inv.calls.length;
+      const calls = failed ? "" : inv.calls.join(",");
       writeLine(JSON.stringify(head).slice(0, -1) + ',"calls":[' + calls + "]}");
       resolve();
     };
@@ -89,7 +90,7 @@ function invoke(msg) {
       if (typeof onRequest !== "function") {
         throw new ReferenceError("onRequest is not defined: a Source Function defines `async function onRequest(request, settings)` at top level");
       }
-      Promise.resolve(onRequest(request, msg.settings || {})).then(() => finish(null, false), (err) => finish(err, false));
+      Promise.resolve(onRequest(request, msg.settings || {})).then(() => finish(null, false, false), (err) => finish(err, false));
     } catch (err) {
       finish(err, false);
     }

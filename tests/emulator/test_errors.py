@@ -43,3 +43,17 @@ def test_a_rejected_promise_is_an_error(one):
 def test_an_error_at_the_top_level_of_the_script(one):
     r = one("undefinedThing.call(); async function onRequest() {}")
     assert (r.error["type"], r.error["message"]) == ("ReferenceError", "undefinedThing is not defined")
+
+
+@pytest.mark.parametrize("failure, type_, message", [
+    ("throw null", "object", "null"),
+    ("throw undefined", "undefined", "undefined"),
+    ("throw 0", "number", "0"),
+    ('throw ""', "string", ""),
+    ("return Promise.reject()", "undefined", "undefined"),
+])
+def test_falsy_throws_fail_the_invocation_and_discard_its_calls(one, failure, type_, message):
+    """Issue 12: these were reported as success with the invocation's calls kept."""
+    r = one(f"async function onRequest() {{ Segment.track({{event: 'E', userId: 'u'}}); {failure}; }}")
+    assert r.calls == [] and r.discarded == 1
+    assert (r.error["type"], r.error["message"], r.error["category"], r.status) == (type_, message, "Bad Request", 400)

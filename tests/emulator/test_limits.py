@@ -110,3 +110,37 @@ def test_console_output_over_4_kb_is_flagged(one):
 def test_logs_of_a_failed_invocation_are_kept(one):
     r = one("async function onRequest() { console.log('before'); throw new Error('after'); }")
     assert r.logs == ["before"]
+
+
+def test_output_lines_longer_than_a_pipe_read_lose_nothing(run_handler):
+    """Issue 12: a 70 KB log line (longer than one 64 KiB read of the worker's output) broke the invocation and
+    every one after it."""
+    source = "async function onRequest(request) { console.log(request.text()); Segment.track({event: 'E', userId: 'u'}); }"
+    bodies = [{"pad": "x" * 70_000, "n": i} if i % 2 == 0 else {"n": i} for i in range(6)]
+    results = run_handler(source, *[{"body": b} for b in bodies])
+    assert [r.error for r in results] == [None] * 6
+    assert [len(r.calls) for r in results] == [1] * 6
+    assert [len(r.logs[0]) > 70_000 for r in results] == [True, False, True, False, True, False]
+
+
+def test_a_lone_surrogate_in_calls_and_logs_is_reported_not_fatal(tmp_path):
+    """Issue 12: a cut emoji ("\\ud83d", valid JSON) in a call or a log ended emulate and replay."""
+    import json
+    import subprocess
+    import sys
+    handler = tmp_path / "h.js"
+    handler.write_text('async function onRequest() { const cut = "\\ud83d"; console.log("cut " + cut);\n'
+                       '  Segment.track({ event: "E" + cut, userId: "u" }); }\n', encoding="utf-8")
+    fixture = tmp_path / "f.json"
+    fixture.write_text('{"request": {"body": {"a": 1}}}', encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "srcfn", "emulate", str(handler), str(fixture), "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert (result["calls"][0]["event"], result["logs"]) == ("E\ud83d", ["cut \ud83d"])
+    lines = tmp_path / "r.ndjson"
+    lines.write_text('{"a": 1}\n{"b": 2}\n', encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "srcfn", "replay", str(handler), str(lines)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "2  track E\\ud83d" in run.stdout
