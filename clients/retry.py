@@ -8,6 +8,7 @@ from collections.abc import Callable
 import requests
 
 RETRIED = {429, 500, 502, 503, 504}
+MAX_RETRY_AFTER = 60.0  # seconds: a longer (or infinite, `1e400`) Retry-After is waited this long, then retried
 
 
 def send_with_retries(send: Callable[[], requests.Response], attempts: int, backoff: float,
@@ -37,6 +38,9 @@ def _sleep(seconds: float) -> None:
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After")
     try:
-        return max(0.0, float(value)) if value is not None else None
+        seconds = float(value) if value is not None else None
     except ValueError:
         return None
+    if seconds is None or seconds != seconds:  # absent, or NaN
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)

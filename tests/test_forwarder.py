@@ -99,3 +99,14 @@ def test_basic_auth_with_the_write_key_and_the_eu_endpoint(mock):
     Forwarder("wk_secret", region="eu", sleep=lambda s: None).send(calls(1))
     auth = mock.calls[0].request.headers["Authorization"]
     assert auth == "Basic " + base64.b64encode(b"wk_secret:").decode()
+
+
+@pytest.mark.parametrize("retry_after, waited", [("1e400", 60.0), ("86400", 60.0), ("nan", 0.5), ("-5", 0.0)])
+def test_an_absurd_retry_after_is_bounded_and_nothing_is_lost(mock, retry_after, waited):
+    """Issue 12: `Retry-After: 1e400` killed the forward thread (OverflowError) and every later call was dropped."""
+    mock.post(US, status=429, headers={"Retry-After": retry_after})
+    mock.post(US, json={"success": True})
+    waits = []
+    fw = Forwarder("wk_1", sleep=waits.append)
+    assert fw.send(calls(2)) == [] and fw.delivered == 2
+    assert waits == [waited]
