@@ -136,7 +136,8 @@ def _signature(sig: dict, scope: Scope) -> m.Signature | None:
     if given is None or signed is None or ("timestamp" in sig and timestamp is None):
         return None
     return m.Signature(scheme, sig["secret_setting"], given, label, sig.get("encoding", "hex"), sig.get("prefix", ""),
-                       signed, timestamp, sig.get("tolerance_seconds", 300) if timestamp is not None else None)
+                       signed, timestamp, sig.get("tolerance_seconds", 300) if timestamp is not None else None,
+                       sig.get("format"), sig.get("secret_encoding", "text"))
 
 
 def reads_event(expr: n.Expr) -> bool:

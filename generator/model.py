@@ -62,6 +62,8 @@ class Signature:
     signed: Union[str, Expr]  # sorted_json, or an expression of what the producer signs (hmac only)
     timestamp: Expr | None
     tolerance: int | None
+    format: dict | None = None       # {items, pair, key}: several signatures in one value
+    secret_encoding: str = "text"    # text | hex | base64 | whsec
 
 
 @dataclass(frozen=True)

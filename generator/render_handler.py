@@ -110,6 +110,10 @@ def _signature(sig: m.Signature) -> dict[str, Any]:
                 "signed": sig.signed if isinstance(sig.signed, str) else sig.signed.js()}
     if sig.timestamp is not None:
         out |= {"timestamp": sig.timestamp.js(), "tolerance": sig.tolerance}
+    if sig.format:
+        out["format"] = sig.format
+    if sig.secret_encoding != "text":
+        out["secretEncoding"] = sig.secret_encoding
     return out
 
 

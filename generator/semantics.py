@@ -61,7 +61,7 @@ def _check_settings(spec: dict, out: Collector) -> None:
         _check_signature(signature, out)
 
 
-HMAC_ONLY = ("signed", "encoding", "prefix", "timestamp", "tolerance_seconds", "value")
+HMAC_ONLY = ("signed", "encoding", "prefix", "timestamp", "tolerance_seconds", "value", "format", "secret_encoding")
 
 
 def _check_signature(signature: dict, out: Collector) -> None:

@@ -101,6 +101,42 @@ def test_signature_schemes_against_independently_computed_signatures(scheme, mak
     assert outcome(value_with(scheme), deployed, **make(**broken)) == expected
 
 
+KEY = bytes(range(32))
+STRIPE_LIST = {**SIGNED_HEADER, "prefix": "", "format": {"items": ",", "pair": "=", "key": "v1"}}
+SVIX_LIST = {**SIGNED_HEADER, "prefix": "", "encoding": "base64", "secret_encoding": "whsec",
+             "format": {"items": " ", "pair": ",", "key": "v1"}}
+
+
+def stripe_header(*secrets: str, key: str = "v1") -> dict:
+    sigs = ",".join(f"{key}={mac('sha256', sorted_json(BODY), sec).hex()}" for sec in secrets)
+    return {"body": BODY, "headers": {"X-Sig": f"t=1767225600,{sigs}"}}
+
+
+def svix_header(*keys: bytes) -> dict:
+    sigs = " ".join("v1," + base64.b64encode(hmac.new(k, sorted_json(BODY), hashlib.sha256).digest()).decode()
+                    for k in keys)
+    return {"body": BODY, "headers": {"X-Sig": sigs}}
+
+
+@pytest.mark.parametrize("deployed", [False, True], ids=["tester", "deployed"])
+@pytest.mark.parametrize("scheme, request_, settings, expected", [
+    (STRIPE_LIST, stripe_header(SECRET), SETTINGS, "ok"),
+    (STRIPE_LIST, stripe_header("old-secret", SECRET), SETTINGS, "ok"),  # rotation: the second is valid
+    (STRIPE_LIST, stripe_header("old-secret", "older"), SETTINGS, "ValidationError: Invalid X-Sig signature"),
+    (STRIPE_LIST, stripe_header(SECRET, key="v0"), SETTINGS, "ValidationError: Invalid X-Sig signature"),
+    (STRIPE_LIST, {"body": BODY, "headers": {"X-Sig": "garbage"}}, SETTINGS, "ValidationError: Invalid X-Sig signature"),
+    (SVIX_LIST, svix_header(b"x" * 32, KEY), {"secret": "whsec_" + base64.b64encode(KEY).decode()}, "ok"),
+    (SVIX_LIST, svix_header(b"x" * 32), {"secret": "whsec_" + base64.b64encode(KEY).decode()},
+     "ValidationError: Invalid X-Sig signature"),
+    ({**SIGNED_HEADER, "prefix": "", "secret_encoding": "hex"},
+     {"body": BODY, "headers": {"X-Sig": hmac.new(KEY, sorted_json(BODY), hashlib.sha256).hexdigest()}},
+     {"secret": KEY.hex()}, "ok"),
+])
+def test_signature_lists_rotation_and_encoded_secrets(scheme, request_, settings, expected, deployed):
+    (result,) = specbuild.run(value_with(scheme), dict(settings=settings, **request_), deployed=deployed)
+    assert ("ok" if result.error is None else f"{result.error['type']}: {result.error['message']}") == expected
+
+
 def test_an_empty_secret_setting_is_named():
     (result,) = specbuild.run(value_with(SIGNED_HEADER), dict(settings={"secret": ""}, **header_request()))
     assert result.error["message"] == "The secret setting is empty: cannot verify the webhook signature"
@@ -151,13 +187,14 @@ def test_a_producers_raw_body_scheme_is_refused_where_its_example_uses_a_safe_on
         pytest.fail("the raw-body scheme loaded")
 
 
-def test_no_secret_or_signature_appears_in_any_output(cli):
+def test_no_secret_or_signature_appears_in_any_output(cli, tmp_path):
     secrets = {"whsec-test-0123456789", base64.b64encode(b"segment:whsec-test-0123456789").decode()}
     for fixture in EXAMPLES.glob("*/fixtures/valid.json"):
         secrets |= {v for v in json.loads(fixture.read_text())["request"]["body"].get("signature", {}).values()
                     if len(v) == 64}
     args = ["--specs", "examples/signatures", "--build", "examples/build/signatures"]
-    runs = [cli("check", *args), cli("test", "-v", *args), cli("generate", *args),
+    runs = [cli("check", *args), cli("test", "-v", *args),
+            cli("generate", "--specs", "examples/signatures", "--build", str(tmp_path / "build")),
             *[cli("emulate", str(EXAMPLES.parent / "build/signatures" / slug / "handler.js"),
                   *map(str, sorted((EXAMPLES / slug / "fixtures").glob("*.json"))), "--json")
               for slug in ("mailgun", "twilio", "github")]]

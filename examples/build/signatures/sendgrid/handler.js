@@ -171,9 +171,11 @@ function verifySignature(request, settings, body) {
   const s = { event: body, body, request, settings, vars: {} };
   const given = text(value(sig.given, s));
   if (given === undefined) throw new ValidationError(sig.missing);
-  if (!sameText(given, sig.algorithm ? hmacOf(sig, secret, s, body) : credential(sig.scheme, secret))) {
-    throw new ValidationError(sig.invalid);
-  }
+  const expected = sig.algorithm ? hmacOf(sig, secret, s, body) : credential(sig.scheme, secret);
+  // Every candidate is compared (no early exit): during a secret rotation the producer sends several.
+  let valid = false;
+  for (const candidate of sig.format ? signaturesIn(given, sig.format) : [given]) valid = sameText(candidate, expected) || valid;
+  if (!valid) throw new ValidationError(sig.invalid);
   if (sig.timestamp) checkTimestamp(sig, s);
 }
 
@@ -182,7 +184,24 @@ function verifySignature(request, settings, body) {
 function hmacOf(sig, secret, s, body) {
   const signed = sig.signed === "sorted_json" ? JSON.stringify(sortKeys(body)) : text(value(sig.signed, s));
   if (signed === undefined) throw new ValidationError("Missing the signed fields of the webhook");
-  return sig.prefix + crypto.createHmac(sig.algorithm, secret).update(signed, "utf8").digest(sig.encoding);
+  return sig.prefix + crypto.createHmac(sig.algorithm, keyOf(secret, sig.secretEncoding)).update(signed, "utf8").digest(sig.encoding);
+}
+
+// The HMAC key a secret setting holds: its text, or bytes written in hex, base64, or base64 after `whsec_`.
+function keyOf(secret, encoding) {
+  if (encoding === "hex" || encoding === "base64") return Buffer.from(secret, encoding);
+  if (encoding === "whsec") return Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+  return secret;
+}
+
+// The signatures under `key` in a value such as `t=1,v1=abc,v1=def` ({items: ",", pair: "=", key: "v1"}).
+function signaturesIn(given, format) {
+  const out = [];
+  for (const item of given.split(format.items)) {
+    const at = item.indexOf(format.pair);
+    if (at > 0 && item.slice(0, at).trim() === format.key) out.push(item.slice(at + format.pair.length).trim());
+  }
+  return out;
 }
 
 // The header or parameter value a shared-secret scheme expects.
