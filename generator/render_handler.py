@@ -104,10 +104,11 @@ def _signature(sig: m.Signature) -> dict[str, Any]:
     what = sig.label.rsplit(" ", 1)[0]  # "X-Acme-Signature header" → "X-Acme-Signature"
     out: dict[str, Any] = {"scheme": sig.scheme, "setting": sig.secret_setting, "given": sig.given.js(),
                            "missing": f"Missing {sig.label}",
-                           "invalid": f"Invalid {what} signature" if sig.scheme.startswith("hmac-") else f"Invalid {sig.label}"}
-    if sig.scheme.startswith("hmac-"):
-        out |= {"algorithm": sig.scheme.split("-")[1], "encoding": sig.encoding, "prefix": sig.prefix,
+                           "invalid": f"Invalid {what} signature" if _signs(sig) else f"Invalid {sig.label}"}
+    if _signs(sig):
+        out |= {"encoding": sig.encoding, "prefix": sig.prefix,
                 "signed": sig.signed if isinstance(sig.signed, str) else sig.signed.js()}
+        out |= {"algorithm": sig.scheme.split("-")[1]} if sig.scheme.startswith("hmac-") else {"publicKey": sig.scheme}
     if sig.timestamp is not None:
         out |= {"timestamp": sig.timestamp.js(), "tolerance": sig.tolerance}
     if sig.format:
@@ -115,6 +116,11 @@ def _signature(sig: m.Signature) -> dict[str, Any]:
     if sig.secret_encoding != "text":
         out["secretEncoding"] = sig.secret_encoding
     return out
+
+
+def _signs(sig: m.Signature) -> bool:
+    """An HMAC or public-key signature of what the producer signs (not a shared secret)."""
+    return sig.scheme.startswith("hmac-") or sig.scheme in ("ed25519", "ecdsa-p256-sha256")
 
 
 def _entry(entry: m.Entry, table: dict[str, m.Property]) -> dict[str, Any]:

@@ -55,18 +55,19 @@ def _check_settings(spec: dict, out: Collector) -> None:
             out.add(ptr, f"signature secret names unknown setting {name!r}; declare it under settings")
         elif settings[name]["type"] != "STRING":
             out.add(ptr, f"setting {name!r} holds the signing secret and must have type STRING")
-        elif not settings[name].get("sensitive"):
+        elif not settings[name].get("sensitive") and signature["scheme"] not in ("ed25519", "ecdsa-p256-sha256"):
             out.warn(ptr, f"setting {name!r} holds a secret: mark it sensitive: true")
     if signature:
         _check_signature(signature, out)
 
 
+SIGNED_SCHEMES = ("hmac-sha256", "hmac-sha1", "hmac-sha512", "ed25519", "ecdsa-p256-sha256")  # a signature of `signed`
 HMAC_ONLY = ("signed", "encoding", "prefix", "timestamp", "tolerance_seconds", "value", "format", "secret_encoding")
 
 
 def _check_signature(signature: dict, out: Collector) -> None:
     at, scheme = "/webhook/signature", signature["scheme"]
-    if not scheme.startswith("hmac-"):
+    if scheme not in SIGNED_SCHEMES:
         for key in (k for k in HMAC_ONLY if k in signature):
             out.add(f"{at}/{key}", f"{scheme} compares a shared secret: it takes no {key}")
         if scheme == "query_token" and "query" not in signature:

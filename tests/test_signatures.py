@@ -202,3 +202,42 @@ def test_no_secret_or_signature_appears_in_any_output(cli, tmp_path):
     output = "".join(r.stdout + r.stderr for r in runs)
     assert "Missing Authorization header" in output and "webhook_type" in output  # the runs did print results
     assert [s for s in secrets if s in output] == []
+
+
+def _keys():
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+    ed, ecdsa = ed25519.Ed25519PrivateKey.generate(), ec.generate_private_key(ec.SECP256R1())
+    other = ed25519.Ed25519PrivateKey.generate()
+    pem = lambda k: k.public_key().public_bytes(serialization.Encoding.PEM,  # noqa: E731
+                                                serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    der = lambda k: base64.b64encode(k.public_key().public_bytes(  # noqa: E731
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)).decode()
+    sign = {"ed25519": lambda k, data: k.sign(data),
+            "ecdsa-p256-sha256": lambda k, data: k.sign(data, ec.ECDSA(hashes.SHA256()))}
+    return {"ed25519": (ed, other, pem(ed), der(ed)), "ecdsa-p256-sha256": (ecdsa, other, pem(ecdsa), der(ecdsa))}, sign
+
+
+KEYS, SIGN = _keys()
+
+
+@pytest.mark.parametrize("deployed", [False, True], ids=["tester", "deployed"])
+@pytest.mark.parametrize("scheme", ["ed25519", "ecdsa-p256-sha256"])
+@pytest.mark.parametrize("case, expected", [
+    ("valid-pem", "ok"), ("valid-der", "ok"), ("other-key", "ValidationError: Invalid X-Sig signature"),
+    ("tampered", "ValidationError: Invalid X-Sig signature"), ("malformed", "ValidationError: Invalid X-Sig signature"),
+    ("rotation", "ok"),
+])
+def test_public_key_signatures(scheme, case, expected, deployed):
+    key, other, pem, der = KEYS[scheme]
+    signer = other if case == "other-key" and scheme == "ed25519" else key
+    signed = sorted_json({**BODY, "z": 2} if case == "tampered" else BODY)
+    sig = base64.b64encode(SIGN[scheme](signer, signed)).decode() if not (case == "other-key" and scheme != "ed25519") \
+        else base64.b64encode(SIGN["ed25519"](other, signed)).decode()
+    header = {"malformed": "%%%", "rotation": f"v1,AAAA v1,{sig}"}.get(case, f"v1,{sig}")
+    block = {"scheme": scheme, "header": "X-Sig", "signed": "sorted_json", "encoding": "base64",
+             "format": {"items": " ", "pair": ",", "key": "v1"}}
+    settings = {"secret": der if case == "valid-der" else pem}
+    (result,) = specbuild.run(value_with(block), dict(settings=settings, body=BODY, headers={"X-Sig": header}),
+                              deployed=deployed)
+    assert ("ok" if result.error is None else f"{result.error['type']}: {result.error['message']}") == expected

@@ -172,10 +172,16 @@ function verifySignature(request, settings, body) {
   const s = { event: body, body, request, settings, vars: {} };
   const given = text(value(sig.given, s));
   if (given === undefined) throw new ValidationError(sig.missing);
-  const expected = sig.algorithm ? hmacOf(sig, secret, s, body) : credential(sig.scheme, secret);
-  // Every candidate is compared (no early exit): during a secret rotation the producer sends several.
+  const candidates = sig.format ? signaturesIn(given, sig.format) : [given];
+  // Every candidate is checked (no early exit): during a secret rotation the producer sends several.
   let valid = false;
-  for (const candidate of sig.format ? signaturesIn(given, sig.format) : [given]) valid = sameText(candidate, expected) || valid;
+  if (sig.publicKey) {
+    const data = Buffer.from(signedText(sig, s, body), "utf8");
+    for (const candidate of candidates) valid = verifiedBy(sig, secret, data, candidate) || valid;
+  } else {
+    const expected = sig.algorithm ? hmacOf(sig, secret, s, body) : credential(sig.scheme, secret);
+    for (const candidate of candidates) valid = sameText(candidate, expected) || valid;
+  }
   if (!valid) throw new ValidationError(sig.invalid);
   if (sig.timestamp) checkTimestamp(sig, s);
 }
@@ -183,9 +189,28 @@ function verifySignature(request, settings, body) {
 // What the producer signs (the body with sorted keys, which survives Segment's sorting of deployed functions'
 // payloads, or an expression of fields and headers), signed with the secret.
 function hmacOf(sig, secret, s, body) {
+  const signed = signedText(sig, s, body);
+  return sig.prefix + crypto.createHmac(sig.algorithm, keyOf(secret, sig.secretEncoding)).update(signed, "utf8").digest(sig.encoding);
+}
+
+function signedText(sig, s, body) {
   const signed = sig.signed === "sorted_json" ? JSON.stringify(sortKeys(body)) : text(value(sig.signed, s));
   if (signed === undefined) throw new ValidationError("Missing the signed fields of the webhook");
-  return sig.prefix + crypto.createHmac(sig.algorithm, keyOf(secret, sig.secretEncoding)).update(signed, "utf8").digest(sig.encoding);
+  return signed;
+}
+
+// A public-key signature (Ed25519, or ECDSA P-256 with SHA-256 in DER) of the signed bytes; the setting holds the
+// producer's public key as PEM or as base64 DER (SubjectPublicKeyInfo). A malformed key or signature is invalid.
+function verifiedBy(sig, key, data, candidate) {
+  if (!candidate.startsWith(sig.prefix)) return false;
+  try {
+    const publicKey = key.includes("-----BEGIN") ? crypto.createPublicKey(key)
+      : crypto.createPublicKey({ key: Buffer.from(key, "base64"), format: "der", type: "spki" });
+    const signature = Buffer.from(candidate.slice(sig.prefix.length), sig.encoding);
+    return crypto.verify(sig.publicKey === "ed25519" ? null : "sha256", data, publicKey, signature);
+  } catch (err) {
+    return false;
+  }
 }
 
 // The HMAC key a secret setting holds: its text, or bytes written in hex, base64, or base64 after `whsec_`.
