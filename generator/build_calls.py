@@ -180,4 +180,12 @@ def describe_value(node: n.Expr) -> str:
         return f"the `{node.name}` {node.part}"
     if isinstance(node, n.Const):
         return f"`{json.dumps(node.value)}`"
+    if isinstance(node, n.Template) and all(isinstance(p, (str, n.Path, n.RequestPart)) for p in node.parts):
+        return f"the template `{''.join(_template_part(p) for p in node.parts)}`"
     return "a value computed from the webhook"
+
+
+def _template_part(part) -> str:
+    if isinstance(part, str):
+        return part.replace("{", "{{").replace("}", "}}")
+    return "{" + (part.path.text() if isinstance(part, n.Path) else f"{part.part}:{part.name}") + "}"

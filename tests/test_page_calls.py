@@ -36,3 +36,11 @@ def test_a_write_key_source_keeps_the_template_steps_and_says_nothing_of_calls_i
     assert "5. Copy the Write key from the Segment UI." in text
     assert "It uses a server-side `track` method" in text
     assert "beside its events" not in text and "traits" not in text and "Object API" not in text
+
+
+def test_a_trait_without_a_description_is_described_by_where_it_comes_from():
+    text = page(webhook={"payload": PAYLOAD},
+                events=[{"call": "identify", "description": "x",
+                         "traits": {"email": "email", "site": {"template": "https://{org}.example.com/{{x}}"}}}])
+    assert "| `email`    | From the `email` field.                              |" in text
+    assert "| `site`     | From the template `https://{org}.example.com/{{x}}`. |" in text
