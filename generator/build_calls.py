@@ -10,7 +10,7 @@ from . import model as m
 from .expr import nodes as n
 from .expr.parse import OBJECT, SCALAR, item_schemas, need, parse_cond, parse_template, parse_value
 from .expr.scope import Scope
-from .expr.templates import TemplateError, split_template
+from .expr.templates import TemplateError, is_static
 
 # Spec keys each kind of call takes, beyond the common ones.
 COMMON = {"call", "name", "description", "on", "when", "user_id", "anonymous_id", "context", "integrations",
@@ -133,7 +133,7 @@ def build_traits(raw: dict, ptr: str, scope: Scope) -> tuple[m.Trait, ...]:
 def _trait_key(name: str, ptr: str, scope: Scope) -> n.Expr | None | bool:
     """The template a trait name is (None when it names nothing; False when it is wrong, reported)."""
     try:
-        static = all(kind == "text" for kind, _ in split_template(name))
+        static = is_static(name)
     except TemplateError as exc:
         scope.error(ptr, f"bad template: {exc}")
         return False

@@ -12,6 +12,9 @@ from typing import Any
 RUNTIME_FILES = ("flow.js", "calls.js", "values.js", "signature.js", "check.js")
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _TOKEN = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+# One left-to-right pass, so `//` inside a string ("https://...") is not a comment and a quote in a comment opens
+# no string.
+_STRINGS_AND_COMMENTS = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`(?:\\.|[^`\\])*`|//[^\n]*')
 _DECLARATION = re.compile(r"^(?:async\s+)?function\s+([A-Za-z_$][\w$]*)|^(?:const|let)\s+([A-Za-z_$][\w$]*)")
 
 
@@ -120,14 +123,13 @@ def split_declarations(text: str) -> list[Declaration]:
         match = _DECLARATION.match(block[body[0]]) if body else None
         if match:
             code = "\n".join(block[body[0]:])
-            out.append(Declaration(match.group(1) or match.group(2), "\n".join(block), frozenset(_tokens(code))))
+            out.append(Declaration(match.group(1) or match.group(2), "\n".join(block), frozenset(identifiers(code))))
     return out
 
 
-def _tokens(code: str) -> set[str]:
-    code = re.sub(r"//[^\n]*", "", code)
-    code = re.sub(r'"(?:\\.|[^"\\])*"|`(?:\\.|[^`\\])*`', '""', code)
-    return set(_TOKEN.findall(code))
+def identifiers(code: str) -> set[str]:
+    """The identifiers JavaScript code names, comments and string literals left out."""
+    return set(_TOKEN.findall(_STRINGS_AND_COMMENTS.sub(" ", code)))
 
 
 def trimmed_runtime(roots: set[str]) -> list[Declaration]:

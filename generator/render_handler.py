@@ -2,12 +2,11 @@
 runtime trimmed to what the generated code needs, and the payload validators."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from . import model as m
 from .expr import nodes as n
-from .js import Raw, js_data, js_literal, trimmed_runtime
+from .js import Raw, identifiers, js_data, js_literal, trimmed_runtime
 from .payload_js import Validators
 
 
@@ -44,7 +43,7 @@ def handler_context(spec: m.Spec) -> dict:
         "unsupported": js_literal(f"Unsupported {spec.source.name} webhook type: "),
     }
     code = _generated_code(context, validators.source())
-    roots = _identifiers(code) | {_op_function(o) for o in ops} | {MAKERS[k] for k in _entry_kinds(spec.entries)}
+    roots = identifiers(code) | {_op_function(o) for o in ops} | {MAKERS[k] for k in _entry_kinds(spec.entries)}
     context["runtime"] = "\n\n".join(d.text for d in trimmed_runtime(roots))
     context["validators"] = validators.source().rstrip("\n")
     return context
@@ -68,7 +67,7 @@ def _entry_kinds(entries) -> list[str]:
 def _batch(batch: m.Batch, validators: Validators, invalid: str) -> dict:
     pointer = "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in batch.array)
     return {
-        "list": f"dig(body, SOURCE.batch.array, 0)" if batch.array else "body",
+        "list": "dig(body, SOURCE.batch.array, 0)" if batch.array else "body",
         "event": "dig(list[i], SOURCE.batch.item, 0)" if batch.item else "list[i]",
         "pointer": js_literal(pointer),
         "not_array": js_literal(f"{invalid}{pointer or '(root)'} must be an array"),
@@ -235,7 +234,3 @@ def _generated_code(context: dict, validators: str) -> str:
     text = jinja_environment().get_template("handler.js.jinja").render({**context, "runtime": "", "validators": ""})
     return text + validators
 
-
-def _identifiers(code: str) -> set[str]:
-    code = re.sub(r'"(?:\\.|[^"\\])*"', '""', code)
-    return set(re.findall(r"[A-Za-z_$][A-Za-z0-9_$]*", code))

@@ -96,13 +96,10 @@ def _collections_table(spec: m.Spec) -> str | None:
         return None
     rows: dict[str, str] = {}
     for call in sets:
-        name = md.code(call.collection) if call.collection is not None else f"computed: {_collection_words(call)}"
+        name = md.code(call.collection) if call.collection is not None else \
+            f"computed: {describe_value(dict(call.fields)['collection'])}"
         rows.setdefault(name, call.description or "")
     return md.table(("Collection", "Description"), [(md.cell(k), md.cell(v)) for k, v in rows.items()])
-
-
-def _collection_words(call: m.Call) -> str:
-    return describe_value(dict(call.fields)["collection"])
 
 
 def _notice(notice: m.Notice) -> str:

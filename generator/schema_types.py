@@ -89,12 +89,6 @@ _WORDS = {"string": "a string", "number": "a number", "integer": "an integer", "
           "object": "an object", "array": "an array", "null": "null"}
 
 
-def schema_of(types: frozenset) -> dict:
-    """A JSON Schema allowing exactly these types."""
-    names = sorted(t for t in types if not (t == "integer" and "number" in types))
-    return {"type": names[0]} if len(names) == 1 else {"type": names}
-
-
 def self_contained(schema: Any, root: Any, depth: int = 0) -> Any:
     """`schema` with local `$ref`s replaced by what they point at (the tracking plan has no `$defs`)."""
     if depth > 16:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...core.findings import Collector
 from ..paths import BODY, EVENT
-from ..schema_types import Types, describe, self_contained, union_of
+from ..schema_types import Types, describe, self_contained
 
 SETTING_TYPES = {"STRING": {"type": "string"}, "BOOLEAN": {"type": "boolean"},
                  "ARRAY": {"type": "array", "items": {"type": "string"}},
@@ -34,9 +34,6 @@ class Scope:
 
     def error(self, pointer: str, message: str) -> None:
         self.out.add(pointer, message)
-
-    def types(self, schemas: list | None) -> Types | None:
-        return None if schemas is None else union_of(schemas, self.root)
 
     def plan_schema(self, schemas: list | None) -> dict:
         """A self-contained JSON Schema of a value declared by these payload subschemas."""

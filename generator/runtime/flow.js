@@ -15,10 +15,3 @@ function readBody(request) {
 function emit(calls) {
   for (const [method, message] of calls) Segment[method](message);
 }
-
-// The JSON pointer of a path of keys.
-function pointerOf(steps) {
-  let out = "";
-  for (const k of steps) out += ptr(k);
-  return out;
-}
