@@ -137,7 +137,8 @@ def _signature(sig: dict, scope: Scope) -> m.Signature | None:
         return None
     return m.Signature(scheme, sig["secret_setting"], given, label, sig.get("encoding", "hex"), sig.get("prefix", ""),
                        signed, timestamp, sig.get("tolerance_seconds", 300) if timestamp is not None else None,
-                       sig.get("format"), sig.get("secret_encoding", "text"))
+                       sig.get("format"), sig.get("secret_encoding", "text"),
+                       sig.get("timestamp_unit") == "milliseconds")
 
 
 def reads_event(expr: n.Expr) -> bool:

@@ -64,6 +64,7 @@ class Signature:
     tolerance: int | None
     format: dict | None = None       # {items, pair, key}: several signatures in one value
     secret_encoding: str = "text"    # text | hex | base64 | whsec
+    timestamp_ms: bool = False       # the timestamp counts milliseconds, not seconds
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def _signature(sig: m.Signature) -> dict[str, Any]:
         out |= {"algorithm": sig.scheme.split("-")[1]} if sig.scheme.startswith("hmac-") else {"publicKey": sig.scheme}
     if sig.timestamp is not None:
         out |= {"timestamp": sig.timestamp.js(), "tolerance": sig.tolerance}
+        out |= {"timestampMs": True} if sig.timestamp_ms else {}
     if sig.format:
         out["format"] = sig.format
     if sig.secret_encoding != "text":
@@ -217,7 +218,7 @@ def _entry_exprs(entry: m.Entry):
         yield from (e for _, e in entry.fields + entry.context + entry.integrations)
 
 
-_OP_ORDER = ("path", "body", "var", "const", "template", "header", "query", "setting")
+_OP_ORDER = ("path", "body", "var", "const", "template", "header", "query", "setting", "request")
 
 
 def _op_order(op: str) -> tuple:

@@ -29,7 +29,7 @@ def page_context(spec: m.Spec) -> dict:
         "support_email": src.support_email,
         "webhook_mode": spec.connect.mode == "webhook",
         "connect_path": _connect_path(spec.connect),
-        "connect_notes": list(spec.connect.notes),
+        "connect_notes": list(spec.connect.notes) + _authenticity(spec),
         "methods": _methods([k for k in spec.calls_used if k != "function"]) if spec.calls else None,
         "triggers": _triggers(spec),
         "identity": identity_prose(spec),
@@ -43,6 +43,32 @@ def page_context(spec: m.Spec) -> dict:
                                       for p in spec.properties.values()]) if spec.properties else None,
         "extra_sections": spec.extra_sections,
     }
+
+
+AUTHENTICITY_NOTE = "The source accepts only the webhooks that carry"  # the spec's signature block says it
+
+
+def _authenticity(spec: m.Spec) -> list[str]:
+    """A connect step note saying what a webhook must carry to be accepted, naming the setting by its label."""
+    sig = spec.webhook.signature
+    if sig is None:
+        return []
+    label = next(s.label for s in spec.settings if s.name == sig.secret_setting)
+    setting = f"the **{md.inline(label)}** setting"
+    place, _, kind = sig.label.rpartition(" ")  # "X-Acme-Signature header", "signature.signature field"
+    where = f"{md.code(place)} {kind}" if kind in ("header", "field") else md.inline(sig.label)
+    if sig.scheme == "basic":
+        how = f"HTTP Basic credentials (`user:password`) equal to {setting} in the {where}"
+    elif sig.scheme == "bearer":
+        how = f"a `Bearer` token equal to {setting} in the {where}"
+    elif sig.scheme == "query_token":
+        how = f"a `{sig.given.name}` query parameter equal to {setting}: add `&{sig.given.name}=` and its value to the " \
+              "webhook URL"
+    elif sig.scheme.startswith("hmac-"):
+        how = f"an HMAC-{sig.scheme.split('-')[1].upper()} signature keyed with {setting} in the {where}"
+    else:
+        how = f"a signature that {setting} (the producer's public key) verifies in the {where}"
+    return [f"{AUTHENTICITY_NOTE} {how}; it rejects the others."]
 
 
 def _methods(calls: list[str]) -> str:

@@ -62,7 +62,8 @@ def _check_settings(spec: dict, out: Collector) -> None:
 
 
 SIGNED_SCHEMES = ("hmac-sha256", "hmac-sha1", "hmac-sha512", "ed25519", "ecdsa-p256-sha256")  # a signature of `signed`
-HMAC_ONLY = ("signed", "encoding", "prefix", "timestamp", "tolerance_seconds", "value", "format", "secret_encoding")
+HMAC_ONLY = ("signed", "encoding", "prefix", "timestamp", "timestamp_unit", "tolerance_seconds", "value", "format",
+             "secret_encoding")
 
 
 def _check_signature(signature: dict, out: Collector) -> None:
@@ -75,8 +76,9 @@ def _check_signature(signature: dict, out: Collector) -> None:
         return
     if "header" not in signature and "value" not in signature:
         out.add(at, "say where the signature is: header (a header name) or value (a body field)")
-    if "tolerance_seconds" in signature and "timestamp" not in signature:
-        out.add(f"{at}/tolerance_seconds", "tolerance_seconds needs timestamp: the signing time to check")
+    for key in ("tolerance_seconds", "timestamp_unit"):
+        if key in signature and "timestamp" not in signature:
+            out.add(f"{at}/{key}", f"{key} needs timestamp: the signing time to check")
     if signature.get("signed", "raw") == "raw":
         out.add(f"{at}/signed" if "signed" in signature else at,
                 f"a signature over the raw JSON body fails in production: {SORTED_PAYLOADS}, so the bytes the "

@@ -137,6 +137,67 @@ def test_signature_lists_rotation_and_encoded_secrets(scheme, request_, settings
     assert ("ok" if result.error is None else f"{result.error['type']}: {result.error['message']}") == expected
 
 
+URL = "https://fn.segmentapis.com/?b=abc"
+FORM = [("To", "+15550002222"), ("From", "+15550001111"), ("Body", "Hi & bye"), ("Media", "b"), ("Media", "a"),
+        ("Media", "b")]
+
+
+def twilio_signature(params: list, secret: str = SECRET, url: str = URL) -> str:
+    """Twilio's scheme, written from its documentation: the URL, then each parameter name sorted, followed by its
+    value (a repeated name: its distinct values, sorted); base64 HMAC-SHA1 with the auth token."""
+    values: dict[str, set] = {}
+    for name, value in params:
+        values.setdefault(name, set()).add(value)
+    data = url + "".join(name + v for name in sorted(values) for v in sorted(values[name]))
+    return base64.b64encode(hmac.new(secret.encode(), data.encode(), hashlib.sha1).digest()).decode()
+
+
+def twilio_spec() -> dict:
+    return spec(settings=[{"name": "secret", "label": "Auth token", "type": "STRING", "sensitive": True},
+                          {"name": "url", "label": "Webhook URL", "type": "STRING"}],
+                webhook={"payload": {"type": "object", "properties": {
+                             "From": {"type": "string"}, "Media": {"type": ["string", "array"]}}},
+                         "signature": {"scheme": "hmac-sha1", "header": "X-Twilio-Signature", "encoding": "base64",
+                                       "secret_setting": "secret",
+                                       "signed": {"template": "{setting:url}{request:sorted_form}"}}},
+                events=[{"name": "Thing Happened", "description": "x"}])
+
+
+@pytest.mark.parametrize("deployed", [False, True], ids=["tester", "deployed"])
+@pytest.mark.parametrize("case, expected", [
+    ("valid", "ok"),
+    ("wrong-secret", "ValidationError: Invalid X-Twilio-Signature signature"),
+    ("tampered", "ValidationError: Invalid X-Twilio-Signature signature"),
+    ("other-url", "ValidationError: Invalid X-Twilio-Signature signature"),
+    ("missing", "ValidationError: Missing X-Twilio-Signature header"),
+    ("malformed", "ValidationError: Invalid X-Twilio-Signature signature"),
+])
+def test_twilio_url_and_sorted_form_parameters(case, expected, deployed):
+    from urllib.parse import urlencode
+    sent = FORM + [("Body", "x")] if case == "tampered" else FORM
+    signature = {"wrong-secret": twilio_signature(FORM, "wrong"), "malformed": "%%%",
+                 "other-url": twilio_signature(FORM, url=URL + "x")}.get(case, twilio_signature(FORM))
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if case != "missing":
+        headers["X-Twilio-Signature"] = signature
+    (result,) = specbuild.run(twilio_spec(), dict(settings={"secret": SECRET, "url": URL}, raw=urlencode(sent),
+                                                  headers=headers), deployed=deployed)
+    assert ("ok" if result.error is None else f"{result.error['type']}: {result.error['message']}") == expected
+
+
+@pytest.mark.parametrize("deployed", [False, True], ids=["tester", "deployed"])
+@pytest.mark.parametrize("offset, expected", [
+    (0, "ok"), (-301, "ValidationError: The webhook's timestamp is more than 300 s from now"),
+    (301, "ValidationError: The webhook's timestamp is more than 300 s from now"),
+])
+def test_millisecond_timestamps(offset, expected, deployed):
+    block = {"scheme": "hmac-sha256", "header": "X-Sig", "timestamp": {"header": "X-Time"},
+             "timestamp_unit": "milliseconds", "signed": {"template": "{header:X-Time}.{id}"}}
+    stamp = str(int((time.time() + offset) * 1000))
+    sig = mac("sha256", f"{stamp}.e1".encode()).hex()
+    assert outcome(value_with(block), deployed, body=BODY, headers={"X-Sig": sig, "X-Time": stamp}) == expected
+
+
 def test_an_empty_secret_setting_is_named():
     (result,) = specbuild.run(value_with(SIGNED_HEADER), dict(settings={"secret": ""}, **header_request()))
     assert result.error["message"] == "The secret setting is empty: cannot verify the webhook signature"
@@ -190,8 +251,10 @@ def test_a_producers_raw_body_scheme_is_refused_where_its_example_uses_a_safe_on
 def test_no_secret_or_signature_appears_in_any_output(cli, tmp_path):
     secrets = {"whsec-test-0123456789", base64.b64encode(b"segment:whsec-test-0123456789").decode()}
     for fixture in EXAMPLES.glob("*/fixtures/valid.json"):
-        secrets |= {v for v in json.loads(fixture.read_text())["request"]["body"].get("signature", {}).values()
-                    if len(v) == 64}
+        request = json.loads(fixture.read_text())["request"]
+        secrets |= {v for v in request.get("body", {}).get("signature", {}).values() if len(v) == 64}
+        secrets |= {v for k, v in request["headers"].items() if "signature" in k.lower()}
+    assert len(secrets) == 4  # the secret, the Basic credential, Mailgun's and Twilio's signatures
     args = ["--specs", "examples/signatures", "--build", "examples/build/signatures"]
     runs = [cli("check", *args), cli("test", "-v", *args),
             cli("generate", "--specs", "examples/signatures", "--build", str(tmp_path / "build")),
@@ -241,3 +304,18 @@ def test_public_key_signatures(scheme, case, expected, deployed):
     (result,) = specbuild.run(value_with(block), dict(settings=settings, body=BODY, headers={"X-Sig": header}),
                               deployed=deployed)
     assert ("ok" if result.error is None else f"{result.error['type']}: {result.error['message']}") == expected
+
+
+@pytest.mark.parametrize("slug, note", [
+    ("twilio", "an HMAC-SHA1 signature keyed with the **Auth token** setting in the `X-Twilio-Signature` header"),
+    ("mailgun", "an HMAC-SHA256 signature keyed with the **Webhook secret** setting in the `signature.signature` field"),
+    ("github", "a `token` query parameter equal to the **Webhook secret** setting: add `&token=` and its value to the "
+               "webhook URL"),
+    ("sendgrid", "HTTP Basic credentials (`user:password`) equal to the **Webhook secret** setting in the "
+                 "`Authorization` header"),
+    ("zendesk", "a `Bearer` token equal to the **Webhook secret** setting in the `Authorization` header"),
+])
+def test_the_page_says_what_a_webhook_must_carry(slug, note):
+    page = (EXAMPLES.parent / "build" / "signatures" / slug / "index.md").read_text(encoding="utf-8")
+    step = page.split("the destination of Acme for ")[1].split("\n\n")[0]
+    assert step.splitlines()[1] == f"   - The source accepts only the webhooks that carry {note}; it rejects the others."

@@ -67,7 +67,8 @@ class Template(Expr):
 
 @dataclass(frozen=True)
 class RequestPart(Expr):
-    """A header, a query parameter, or a setting: {header: Name}, {query: name}, {setting: name}."""
+    """A header, a query parameter, a setting, or what the request carries: {header: Name}, {query: name},
+    {setting: name}, {request: sorted_form}."""
     part: str
     name: str
 

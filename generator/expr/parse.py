@@ -18,6 +18,7 @@ from .templates import TemplateError, split_template
 NUMBER, STRING, ARRAY, OBJECT = frozenset({"number"}), frozenset({"string"}), frozenset({"array"}), frozenset({"object"})
 SCALAR = PRIMITIVE - {"null"}
 DATE_TIME = {"type": "string", "format": "date-time"}
+REQUEST_PARTS = ("sorted_form",)  # {request: ...}: what a signature may cover besides fields and headers
 
 # Operations of one value: input types, output schema.
 UNARY: dict[str, tuple[type, frozenset, dict]] = {
@@ -120,6 +121,9 @@ def _const(raw, ptr, scope):
 def _request_part(part: str) -> Callable:
     def parse(raw, ptr, scope):
         name = raw[part]
+        if part == "request" and name not in REQUEST_PARTS:
+            scope.error(ptr + "/request", f"unknown request part {name!r}; one of {', '.join(REQUEST_PARTS)}")
+            return None
         if part != "setting":
             return n.RequestPart(ptr, {"type": "string"}, part, name)
         if name not in scope.settings:
@@ -339,6 +343,7 @@ VALUES: dict[str, Callable] = {
     "header": _request_part("header"),
     "query": _request_part("query"),
     "setting": _request_part("setting"),
+    "request": _request_part("request"),
     "first": _first,
     "if": _if,
     "lookup": _lookup,

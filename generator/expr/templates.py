@@ -1,7 +1,7 @@
-"""Templates: `text {path} {header:Name} {query:name} {setting:name}`, with `{{` and `}}` for literal braces."""
+"""Templates: `text {path} {header:Name} {query:name} {setting:name} {request:sorted_form}`, `{{` and `}}` for braces."""
 from __future__ import annotations
 
-SOURCES = ("header", "query", "setting")
+SOURCES = ("header", "query", "setting", "request")
 
 
 class TemplateError(ValueError):
@@ -9,7 +9,7 @@ class TemplateError(ValueError):
 
 
 def split_template(text: str) -> list[tuple[str, str]]:
-    """("text", literal) and (kind, reference) pieces, kind one of path, header, query, setting."""
+    """("text", literal) and (kind, reference) pieces, kind one of path, header, query, setting, request."""
     pieces: list[tuple[str, str]] = []
     literal, i = "", 0
     while i < len(text):
@@ -39,7 +39,7 @@ def _reference(inner: str, text: str) -> tuple[str, str]:
     if sep and kind in SOURCES and name and name == name.strip():
         return kind, name
     if not inner.strip() or inner != inner.strip() or any(not seg for seg in inner.split(".")):
-        raise TemplateError(f"'{{{inner}}}' in template {text!r} is not a path or header:, query:, setting: reference")
+        raise TemplateError(f"'{{{inner}}}' in template {text!r} is not a path or header:, query:, setting:, request: reference")
     return "path", inner
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ...core.findings import Finding
 from ...core.segment import TEMPLATE_SECTIONS, UTM
 from ..markdown import unclosed_block
+from ..render_page import AUTHENTICITY_NOTE
 from .parse import Block, Page
 from .sections import Placed, place, role_of
 
@@ -168,14 +169,15 @@ def _connect(page: Page, placed: list[Placed], todo) -> dict:
 
 
 def _sub_bullets(text: str) -> list[str]:
-    """The indented bullets that directly follow the step naming the path (its sub-steps)."""
+    """The indented bullets that directly follow the step naming the path (its sub-steps); the note srcfn writes
+    from a signature block is not one (the spec's signature says it)."""
     notes = []
     for line in text.splitlines():
         match = re.match(r"^\s{2,}[-*]\s+(\S.*)$", line)
         if not match:
             break
         notes.append(match.group(1).strip())
-    return [n for n in notes if not unclosed_block(n)]
+    return [n for n in notes if not unclosed_block(n) and not n.startswith(AUTHENTICITY_NOTE)]
 
 
 def _methods(page: Page, placed: list[Placed]) -> list[str]:

@@ -60,6 +60,21 @@ function opSetting(e, s) {
   return s.settings[e[1]];
 }
 
+// {request: sorted_form}: the body's fields sorted by name, each name followed by its value; a repeated field's
+// distinct values sorted (Twilio signs its webhook URL followed by this). A nested value makes it undefined.
+function opRequest(e, s) {
+  if (!isObject(s.body)) return undefined;
+  let out = "";
+  for (const name of Object.keys(s.body).sort()) {
+    const values = s.body[name];
+    for (const v of Array.isArray(values) ? [...new Set(values)].sort() : [values]) {
+      if (!isScalar(v)) return undefined;
+      out += name + String(v);
+    }
+  }
+  return out;
+}
+
 function opFirst(e, s) {
   for (let i = 1; i < e.length; i++) {
     const v = value(e[i], s);

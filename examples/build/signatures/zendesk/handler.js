@@ -236,7 +236,7 @@ function credential(scheme, secret) {
 }
 
 function checkTimestamp(sig, s) {
-  const t = Number(value(sig.timestamp, s));
+  const t = Number(value(sig.timestamp, s)) / (sig.timestampMs ? 1000 : 1);
   if (!Number.isFinite(t) || Math.abs(Date.now() / 1000 - t) > sig.tolerance) {
     throw new ValidationError("The webhook's timestamp is more than " + sig.tolerance + " s from now");
   }
