@@ -1,6 +1,6 @@
 """Fixtures: webhook requests with the calls or error they must produce.
 
-Read from srcfn's format (`{request: {method, url, headers, query, body | raw}, settings, http, expect}`),
+Read from srcfn's format (`{request: {method, url, headers, query, body | raw}, settings, sign, http, expect}`),
 Segment's functions-library format (`{payload: {body, headers, queryParameters | url}, settings}`), or, for
 `replay`, a bare webhook body. Malformed files raise FixtureError with located findings.
 """
@@ -36,6 +36,8 @@ class Fixture:
     http: list = field(default_factory=list)
     expect: dict | None = None
     path: Path | None = None
+    sign: dict | None = None  # sign the request at run time with its spec's scheme (srcfn/signing.py)
+    positions: dict = field(default_factory=dict, repr=False)  # JSON pointer → (line, col) in the file
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +80,8 @@ def from_value(value: Any, out: Collector, default_name: str, ident: str, path: 
     else:
         request = _library_request(value["payload"])
     return Fixture(name=value.get("name", default_name), ident=ident, request=request,
-                   settings=value.get("settings", {}), http=value.get("http", []), expect=value.get("expect"), path=path)
+                   settings=value.get("settings", {}), http=value.get("http", []), expect=value.get("expect"), path=path,
+                   sign=value.get("sign"), positions=out.positions)
 
 
 def _body_text(request: dict) -> str:

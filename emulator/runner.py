@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.findings import Collector
 from ..core.segment import TIMEOUT_SECONDS, WEBHOOK_URL, worker_facts
 from .contracts import TrackingPlan
 from .errors import EmulatorError, WorkerCrashed
 from .expectations import mismatch
-from .fixtures import Fixture
+from .fixtures import Fixture, FixtureError
 from .handler import Handler, as_handler
 from .redaction import Redactor
 from .results import Result, classify
@@ -42,6 +43,7 @@ class Options:
     grace: float = 0.5            # silence past timeout + grace means the event loop is blocked
     settings: dict = field(default_factory=dict)   # defaults under each fixture's own settings
     sensitive: tuple[str, ...] = ()                # setting names whose values never appear in output
+    now: float | None = None      # a fixed clock (seconds since 1970) for Date in the handler; None: the real one
 
 
 class Emulator:
@@ -78,7 +80,8 @@ class Emulator:
         self.worker = NodeWorker(self.options.node, self.options.max_memory_mb)
         self.worker.send({"op": "load", "source": self.handler.source, "filename": name,
                           "isolation": self.options.isolation, "timeout_ms": int(self.options.timeout * 1000),
-                          "deployed": self.options.deployed, "facts": worker_facts()})
+                          "deployed": self.options.deployed, "facts": worker_facts(),
+                          "now_ms": None if self.options.now is None else round(self.options.now * 1000)})
         reply = self.worker.receive(30)
         if reply is None or reply.get("op") == "eof":
             raise WorkerCrashed(f"the Node worker died loading {name}: {self.worker.describe_exit()}")
@@ -142,6 +145,11 @@ class Emulator:
                 last_activity = time.monotonic()
 
     def _send(self, fixture: Fixture, pending: dict[int, Fixture]) -> int:
+        if fixture.sign is not None:  # signing needs the spec: srcfn/signing.py does it before the emulator runs
+            found = Collector(fixture.ident, fixture.positions)
+            found.add("/sign", "this fixture is signed when it runs, with its spec's webhook.signature: run it "
+                               "with `srcfn test`, `srcfn check` or `srcfn emulate SLUG`")
+            raise FixtureError(found.findings)
         self._next_id += 1
         pending[self._next_id] = fixture
         self.worker.send({"op": "invoke", "id": self._next_id, "request": fixture.request,

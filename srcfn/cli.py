@@ -18,7 +18,7 @@ from .cli_pages import docs, import_pages, lint
 from .cli_run import emulate, replay, serve, test_fixtures
 from .fixture_runs import run_rendered
 from .generate import generate as generate_files
-from .options import build_option, specs_option, user_errors
+from .options import build_option, now_option, specs_option, user_errors
 from .scaffold import scaffold
 from .workspace import load_workspace
 
@@ -60,8 +60,10 @@ def generate(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--no-fixtures", is_flag=True, help="Skip running the fixtures.")
+@now_option
 @user_errors
-def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, strict: bool, no_fixtures: bool) -> None:
+def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, strict: bool, no_fixtures: bool,
+          now: float | None) -> None:
     """CI gate: specs valid, build/ identical to a fresh generation, generated pages lint clean, every fixture
     passing. Writes nothing.
 
@@ -75,8 +77,10 @@ def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, st
     lint_findings = lint_rendered(rendered, build_dir)
     for finding in lint_findings:
         click.echo(finding.github() if fmt == "github" else finding.format())
-    runs = [] if no_fixtures else [run for slug, outputs in rendered.items()
-                                   for run in run_rendered(slug, outputs, specs_dir / slug / "fixtures", Options())]
+    runs = [] if no_fixtures else [run for loaded in ws.loaded
+                                   for run in run_rendered(loaded.spec, rendered[loaded.spec.source.slug],
+                                                           specs_dir / loaded.spec.source.slug / "fixtures",
+                                                           Options(now=now))]
     failed = [r for r in runs if not r.result.ok]
     report.fixture_failures(failed, fmt)
     failing_warnings = report.count(ws.warnings, WARNING) if strict else 0

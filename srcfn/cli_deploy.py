@@ -44,7 +44,7 @@ def deploy_command(slug, specs_dir, build_dir, function_id, create, deploy_to, r
     outputs = render_workspace(ws)[slug]
     if not dry_run:
         generate_files(ws)
-    runs = run_rendered(slug, outputs, specs_dir / slug / "fixtures", Options())
+    runs = run_rendered(loaded.spec, outputs, specs_dir / slug / "fixtures", Options())
     failed = [r for r in runs if not r.result.ok]
     if failed:
         report.fixture_failures(failed, "text")

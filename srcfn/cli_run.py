@@ -14,8 +14,9 @@ from .emulator.server import Dispatcher, Recorder, make_server
 
 from . import exit_codes, report, show
 from .fixture_runs import run_fixtures
-from .options import build_option, build_options, emulator_options, specs_option, user_errors
+from .options import build_option, build_options, emulator_options, now_option, specs_option, user_errors
 from .replay import replay as replay_payloads
+from .signing import sign_fixtures
 from .serve import FileSource, ForwardQueue, SpecSource, is_spec, on_error, on_reload, on_result
 from .targets import fixture_paths, load_fixtures, resolve
 from .workspace import load_workspace
@@ -38,8 +39,16 @@ def emulate(target, fixtures, specs_dir, build_dir, plan_file, as_json, **emu) -
     """
     tgt = resolve(target, specs_dir, build_dir, plan_file)
     loaded = load_fixtures(fixture_paths(tgt, fixtures))
+    options = build_options(**emu, sensitive=tgt.sensitive())
+    signing = [f for f in loaded if f.sign is not None]
+    if signing and tgt.fixtures_dir is None:
+        raise click.UsageError(f"{signing[0].ident} is signed when it runs, with its spec's webhook.signature: "
+                               f"run `srcfn emulate SLUG`, not a handler file")
+    if signing:
+        spec = load_workspace(specs_dir, build_dir, (target,)).loaded[0].spec
+        loaded = sign_fixtures(loaded, spec.webhook.signature, options.settings, options.now)
     failures = 0
-    with Emulator(tgt.handler, build_options(**emu, sensitive=tgt.sensitive()), plan=tgt.tracking_plan()) as runner:
+    with Emulator(tgt.handler, options, plan=tgt.tracking_plan()) as runner:
         for fixture, result in zip(loaded, runner.run(loaded)):
             failures += not result.ok
             show.print_json(result) if as_json else show.print_result(result, fixture.ident)
@@ -53,16 +62,18 @@ def emulate(target, fixtures, specs_dir, build_dir, plan_file, as_json, **emu) -
 @click.option("--update", is_flag=True,
               help="Write the expectation of each failing fixture, and of each fixture without one, from the actual result.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every invocation, not only failures.")
+@now_option
 @user_errors
-def test_fixtures(slugs, specs_dir, build_dir, update, verbose) -> None:
+def test_fixtures(slugs, specs_dir, build_dir, update, verbose, now) -> None:
     """Run every spec's fixtures against its built handler (build/<slug>/handler.js)."""
     ws = load_workspace(specs_dir, build_dir, slugs)
     total = failed = updated = 0
     for loaded in ws.loaded:
         slug = loaded.spec.source.slug
         tgt = resolve(slug, specs_dir, build_dir)
-        runs = run_fixtures(slug, tgt.handler, specs_dir / slug / "fixtures", Options(sensitive=tgt.sensitive()),
-                            tgt.tracking_plan())
+        runs = run_fixtures(slug, tgt.handler, specs_dir / slug / "fixtures",
+                            Options(sensitive=tgt.sensitive(), now=now), tgt.tracking_plan(),
+                            loaded.spec.webhook.signature)
         bad = 0
         for run in runs:
             result = run.result

@@ -10,7 +10,9 @@ from .emulator.fixtures import Fixture, discover
 from .emulator.handler import Handler
 from .emulator.results import Result
 from .emulator.runner import Emulator, Options
+from .generator.model import Signature, Spec
 
+from .signing import sign_fixtures
 from .targets import load_fixtures
 
 
@@ -23,10 +25,11 @@ class FixtureRun:
 
 
 def run_fixtures(slug: str, handler: Handler | Path, fixtures_dir: Path, options: Options,
-                 plan: TrackingPlan | None) -> list[FixtureRun]:
+                 plan: TrackingPlan | None, signature: Signature | None) -> list[FixtureRun]:
     """Each fixture as Segment's tester runs it and as a deployed function receives it (body keys sorted): a
-    handler must work in both, so a fixture that passes in only one fails, naming the other."""
-    fixtures = load_fixtures(discover(fixtures_dir))
+    handler must work in both, so a fixture that passes in only one fails, naming the other. Fixtures that ask to
+    be signed are signed first, with the spec's `signature` at `options.now`."""
+    fixtures = sign_fixtures(load_fixtures(discover(fixtures_dir)), signature, options.settings, options.now)
     if not fixtures:
         return []
     with Emulator(handler, replace(options, deployed=False), plan=plan) as emu:
@@ -50,8 +53,9 @@ def _problem(result: Result) -> str:
     return result.mismatch or "\n".join(f"contract: {v['pointer']}: {v['message']}" for v in result.violations)
 
 
-def run_rendered(slug: str, outputs: dict[str, str], fixtures_dir: Path, options: Options) -> list[FixtureRun]:
+def run_rendered(spec: Spec, outputs: dict[str, str], fixtures_dir: Path, options: Options) -> list[FixtureRun]:
     """Fixtures against a freshly rendered handler and plan (in memory), whatever build/ holds."""
+    slug = spec.source.slug
     handler = Handler(outputs["handler.js"], f"{slug}/handler.js (generated)")
     plan = TrackingPlan(json.loads(outputs["tracking-plan.json"]), f"{slug}/tracking-plan.json (generated)")
-    return run_fixtures(slug, handler, fixtures_dir, options, plan)
+    return run_fixtures(slug, handler, fixtures_dir, options, plan, spec.webhook.signature)

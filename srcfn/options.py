@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -20,6 +21,31 @@ specs_option = click.option("--specs", "specs_dir", type=click.Path(path_type=Pa
                             show_default=True, help="Folder holding <slug>/source.yaml.")
 build_option = click.option("--build", "build_dir", type=click.Path(path_type=Path), default=Path("build"),
                             show_default=True, help="Folder of generated output.")
+
+
+class Instant(click.ParamType):
+    """A point in time: seconds since 1970, or an ISO 8601 date-time with its offset (2026-01-01T00:00:00Z)."""
+    name = "TIME"
+
+    def convert(self, value, param, ctx) -> float:
+        if isinstance(value, float):
+            return value
+        try:
+            return float(value)
+        except ValueError:
+            pass
+        try:
+            at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            self.fail(f"{value!r} is not seconds since 1970 or an ISO 8601 date-time with an offset "
+                      "(2026-01-01T00:00:00Z)", param, ctx)
+        return at.timestamp()
+
+
+now_option = click.option("--now", type=Instant(), help="Fix the handler's clock (Date) at TIME, and sign fixtures "
+                          "at that time: seconds since 1970 or 2026-01-01T00:00:00Z.")
 
 
 def user_errors(command):
@@ -58,14 +84,15 @@ def emulator_options(f):
         click.option("--fetch", "fetch_mode", type=click.Choice(("stub", "network")), default="stub", show_default=True,
                      help="stub: only the fixture's http stubs answer; network: unstubbed calls go out."),
         click.option("--node", help="A node binary (>= 18) instead of the packaged one (or set SRCFN_NODE)."),
+        now_option,
     ]):
         f = option(f)
     return f
 
 
-def build_options(settings_file, deployed, timeout, isolation, warm, fetch_mode, node, sensitive=()) -> Options:
+def build_options(settings_file, deployed, timeout, isolation, warm, fetch_mode, node, now, sensitive=()) -> Options:
     return Options(timeout=timeout, isolation="warm" if warm else isolation, deployed=deployed,
-                   fetch=fetch_mode, node=node,
+                   fetch=fetch_mode, node=node, now=now,
                    settings=read_settings(settings_file) if settings_file else {}, sensitive=tuple(sensitive))
 
 

@@ -254,12 +254,13 @@ def test_no_secret_or_signature_appears_in_any_output(cli, tmp_path):
         request = json.loads(fixture.read_text())["request"]
         secrets |= {v for v in request.get("body", {}).get("signature", {}).values() if len(v) == 64}
         secrets |= {v for k, v in request["headers"].items() if "signature" in k.lower()}
+    now = 1767225600  # Mailgun's fixtures are signed when they run: at this time, this signature
+    secrets.add(mac("sha256", f"{now}4f0b2c3e9a".encode(), "whsec-test-0123456789").hex())
     assert len(secrets) == 4  # the secret, the Basic credential, Mailgun's and Twilio's signatures
-    args = ["--specs", "examples/signatures", "--build", "examples/build/signatures"]
+    args = ["--specs", "examples/signatures", "--build", "examples/build/signatures", "--now", str(now)]
     runs = [cli("check", *args), cli("test", "-v", *args),
             cli("generate", "--specs", "examples/signatures", "--build", str(tmp_path / "build")),
-            *[cli("emulate", str(EXAMPLES.parent / "build/signatures" / slug / "handler.js"),
-                  *map(str, sorted((EXAMPLES / slug / "fixtures").glob("*.json"))), "--json")
+            *[cli("emulate", slug, *map(str, sorted((EXAMPLES / slug / "fixtures").glob("*.json"))), "--json", *args)
               for slug in ("mailgun", "twilio", "github")]]
     assert all(r.exit_code == 0 for r in runs[:3])
     output = "".join(r.stdout + r.stderr for r in runs)

@@ -50,11 +50,23 @@ function makeCache() {
   });
 }
 
+// `--now`: the context's Date reports a fixed time (Date.now(), new Date(), Date()); dates given explicitly and
+// timers are untouched. Evaluated inside the context, so `new Date() instanceof Date` still holds.
+const FIXED_CLOCK = `(fixed) => {
+  const RealDate = Date;
+  RealDate.now = () => fixed;
+  globalThis.Date = new Proxy(RealDate, {
+    construct: (target, args, newTarget) => Reflect.construct(target, args.length ? args : [fixed], newTarget),
+    apply: () => new RealDate(fixed).toString(),
+  });
+}`;
+
 const MAX_CONTEXTS = 4; // V8 keeps an inline cache polymorphic up to 4 shapes
 
 class Sandbox {
-  constructor(source, filename, isolation, facts) {
+  constructor(source, filename, isolation, facts, nowMs) {
     this.isolation = isolation;
+    this.nowMs = typeof nowMs === "number" ? nowMs : null;
     this.facts = facts;
     this.errors = errorClasses(facts.error_classes);
     // The wrapper makes the top level re-runnable and binds per-invocation globals lexically.
@@ -81,6 +93,7 @@ class Sandbox {
         },
       });
     }
+    if (this.nowMs !== null) vm.runInContext(FIXED_CLOCK, ctx)(this.nowMs);
     const slot = { ctx, current: null };
     // `globalThis.Segment` and friends: getters reading the slot's current invocation, defined once.
     for (const name of BINDINGS) {

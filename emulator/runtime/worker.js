@@ -1,6 +1,7 @@
 "use strict";
 // srcfn's Node worker: JSON lines on stdin/stdout. One handler per worker.
-//   in:  {op: "load", source, filename, isolation, timeout_ms, deployed, facts (Segment's, from core/segment.py)}
+//   in:  {op: "load", source, filename, isolation, timeout_ms, deployed, facts (Segment's, from core/segment.py),
+//         now_ms (null, or the fixed time the handler's Date reports)}
 //        {op: "invoke", id, request: {method, url, headers, body}, settings, http: [stubs], fetch: "stub"|"bridge"|"network"}
 //        {op: "fetch_result", fid, response: {status, headers, body}} | {op: "fetch_result", fid, error}
 //   out: {op: "ready"} {op: "loaded"} {op: "load_error", error}
@@ -35,7 +36,7 @@ function describe(err) {
 
 function load(msg) {
   try {
-    sandbox = new Sandbox(msg.source, msg.filename, msg.isolation || "scope", msg.facts);
+    sandbox = new Sandbox(msg.source, msg.filename, msg.isolation || "scope", msg.facts, msg.now_ms);
     options = msg;
     send({ op: "loaded" });
   } catch (err) {
