@@ -10,6 +10,7 @@ from typing import Any
 from ..core.findings import Collector, pointer_join
 from ..core.segment import SORTED_PAYLOADS, TEMPLATE_SECTIONS, WEBHOOK_HOST
 from . import model as m
+from .expr import nodes as n
 from .markdown import unclosed_block
 from .schema_types import PRIMITIVE, describe, types_of
 
@@ -195,6 +196,13 @@ def check_model(spec: m.Spec, raw: dict, out: Collector) -> None:
             out.add(pointer_join("/functions", function.name), f"{function.file} contains {WEBHOOK_HOST}: Segment "
                                                                 "refuses to save a function whose code calls its own webhook")
     _check_routes(spec, raw, out)
+    signature = spec.webhook.signature
+    if signature is not None and not isinstance(signature.signed, str):
+        for node in n.walk(signature.signed):
+            if isinstance(node, n.RequestPart) and node.part == "request" and node.name == "url":
+                out.warn(node.pointer, "Segment does not document the URL a deployed function's request carries: a "
+                                       "signature over {request: url} may fail in production; sign a setting holding "
+                                       "the webhook URL instead ({setting: webhookUrl})")
 
 
 def _check_set_values(call: m.Call, out: Collector) -> None:

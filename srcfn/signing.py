@@ -139,7 +139,7 @@ class _Request:
         self.request = request
         self.headers = dict(request["headers"])
         parts = urlsplit(request["url"])
-        self.parts, self.query = parts, parse_qsl(parts.query, keep_blank_values=True)
+        self.parts, self.query, self.query_changed = parts, parse_qsl(parts.query, keep_blank_values=True), False
         self.form = self._header("content-type", "").split(";")[0].strip().lower() == FORM
         self._body = None
 
@@ -178,7 +178,7 @@ class _Request:
                 return next((v for k, v in self.query if k == expr.name), None)
             if expr.part == "setting":
                 return settings.get(expr.name)
-            return _sorted_form(self.body())
+            return self.request["url"] if expr.name == "url" else _sorted_form(self.body())
         raise Unsignable("/sign", f"sign cannot evaluate the spec's {expr.pointer}: write the fixture's signature "
                                   "by hand, or use a template of fields, headers and settings")
 
@@ -192,6 +192,7 @@ class _Request:
             if any(k == expr.name for k, _ in self.query):
                 raise Unsignable("/request/query", f"remove the {expr.name} query parameter: sign writes it")
             self.query.append((expr.name, str(value)))
+            self.query_changed = True
         elif isinstance(expr, n.Path) and expr.path.root in (EVENT, BODY) and not expr.dynamic and expr.path.steps:
             types = types_of(expr.yields) or frozenset()
             as_text = "string" in types and not types & {"integer", "number"}
@@ -205,7 +206,7 @@ class _Request:
         if self._body is not None:
             body = urlencode(self._body, doseq=True) if self.form else \
                 json.dumps(self._body, ensure_ascii=False, separators=(",", ":"))
-        url = urlunsplit(self.parts._replace(query=urlencode(self.query)))
+        url = urlunsplit(self.parts._replace(query=urlencode(self.query))) if self.query_changed else self.request["url"]
         return {**self.request, "headers": self.headers, "url": url, "body": body}
 
 

@@ -158,6 +158,7 @@ MISUSE = {
     "path_undeclared": ("customer.nope", "'customer.nope' names no field declared by the webhook payload schema"),
     "path_unknown_variable": ("$it.sku", "unknown variable $it in '$it.sku' (variables here: $event, $body)"),
     "setting_unknown": ({"setting": "nope"}, "unknown setting 'nope'; declare it under settings"),
+    "request_part_unknown": ({"template": "{request:body}"}, "unknown request part 'body'; one of sorted_form, url"),
     "template_unclosed": ({"template": "{customer.first"},
                           "bad template: unclosed '{' at character 1 of template '{customer.first'"),
     "template_part_object": ({"template": "id {customer}"},
@@ -266,6 +267,7 @@ MISUSE = {
 }
 WHERE = {  # the pointer below /properties/x/from where the error is reported, when not the expression itself
     "setting_unknown": "/setting", "template_unclosed": "/template", "template_part_object": "/template",
+    "request_part_unknown": "/template",
     "equals_never_matches": "/if/equals", "lookup_of_object": "/lookup", "get_from_text": "/from",
     "add_text": "/add/0", "round_text": "/round", "lowercase_number": "/lowercase", "split_array": "/split",
     "join_text": "/join", "concat_object": "/concat/0", "length_number": "/length", "to_number_boolean": "/to_number",

@@ -88,6 +88,8 @@ CASES = {
     "mailgun body fields": (
         {"scheme": "hmac-sha256", "value": "sig.v", "timestamp": "sig.t", "signed": {"template": "{sig.t}{sig.token}"}},
         {"at": "now + 2 min"}, None, "body:sig.v", mac("sha256", f"{NOW + 120}tok").hex()),
+    "request url": ({"scheme": "hmac-sha256", "header": "X-Sig", "signed": {"template": "{request:url}|{id}"}}, {},
+                    None, "X-Sig", mac("sha256", "https://fn.segmentapis.com/?b=srcfn-emulator|e1").hex()),
     "basic": ({"scheme": "basic"}, {}, {"secret": "user:pw"}, "Authorization",
               "Basic " + base64.b64encode(b"user:pw").decode()),
     "bearer": ({"scheme": "bearer", "header": "X-Auth"}, {}, None, "X-Auth", "Bearer " + SECRET),
@@ -223,3 +225,12 @@ def test_cli_signs_fixtures_and_fixes_the_clock(cli, tmp_path):
     assert from_file.exit_code == 2
     assert "valid.json is signed when it runs, with its spec's webhook.signature: run `srcfn emulate SLUG`" \
         in from_file.stderr
+
+
+def test_signing_the_request_url_warns_that_production_may_differ():
+    loaded = specbuild.load(value_with({"scheme": "hmac-sha256", "header": "X-Sig",
+                                        "signed": {"template": "{request:url}|{id}"}}))
+    assert [f"{w.pointer}: {w.message}" for w in loaded.warnings] == [
+        "/webhook/signature/signed/template: Segment does not document the URL a deployed function's request carries: "
+        "a signature over {request: url} may fail in production; sign a setting holding the webhook URL instead "
+        "({setting: webhookUrl})"]

@@ -18,7 +18,7 @@ from .templates import TemplateError, split_template
 NUMBER, STRING, ARRAY, OBJECT = frozenset({"number"}), frozenset({"string"}), frozenset({"array"}), frozenset({"object"})
 SCALAR = PRIMITIVE - {"null"}
 DATE_TIME = {"type": "string", "format": "date-time"}
-REQUEST_PARTS = ("sorted_form",)  # {request: ...}: what a signature may cover besides fields and headers
+REQUEST_PARTS = ("sorted_form", "url")  # {request: ...}: what a signature may cover besides fields and headers
 
 # Operations of one value: input types, output schema.
 UNARY: dict[str, tuple[type, frozenset, dict]] = {
@@ -119,18 +119,20 @@ def _const(raw, ptr, scope):
 
 
 def _request_part(part: str) -> Callable:
-    def parse(raw, ptr, scope):
-        name = raw[part]
-        if part == "request" and name not in REQUEST_PARTS:
-            scope.error(ptr + "/request", f"unknown request part {name!r}; one of {', '.join(REQUEST_PARTS)}")
-            return None
-        if part != "setting":
-            return n.RequestPart(ptr, {"type": "string"}, part, name)
-        if name not in scope.settings:
-            scope.error(ptr + "/setting", f"unknown setting {name!r}; declare it under settings")
-            return None
-        return n.RequestPart(ptr, SETTING_TYPES[scope.settings[name]], part, name)
-    return parse
+    return lambda raw, ptr, scope: _source(part, raw[part], ptr, f"{ptr}/{part}", scope)
+
+
+def _source(part: str, name: str, ptr: str, at: str, scope: Scope) -> n.RequestPart | None:
+    """{header: ..}, {query: ..}, {setting: ..} or {request: ..} at `ptr`, its problems reported at `at`."""
+    if part == "request" and name not in REQUEST_PARTS:
+        scope.error(at, f"unknown request part {name!r}; one of {', '.join(REQUEST_PARTS)}")
+        return None
+    if part != "setting":
+        return n.RequestPart(ptr, {"type": "string"}, part, name)
+    if name not in scope.settings:
+        scope.error(at, f"unknown setting {name!r}; declare it under settings")
+        return None
+    return n.RequestPart(ptr, SETTING_TYPES[scope.settings[name]], part, name)
 
 
 def _template(raw, ptr, scope):
@@ -149,7 +151,7 @@ def parse_template(text: str, ptr: str, at: str, scope: Scope) -> n.Template | N
         if kind == "text":
             parts.append(piece)
             continue
-        node = _path(piece, at, scope) if kind == "path" else VALUES[kind]({kind: piece}, at, scope)
+        node = _path(piece, at, scope) if kind == "path" else _source(kind, piece, at, at, scope)
         if node is None or not need(node, SCALAR, "a template part", at, scope):
             return None
         parts.append(node)

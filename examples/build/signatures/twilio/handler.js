@@ -157,9 +157,11 @@ function opSetting(e, s) {
   return s.settings[e[1]];
 }
 
-// {request: sorted_form}: the body's fields sorted by name, each name followed by its value; a repeated field's
-// distinct values sorted (Twilio signs its webhook URL followed by this). A nested value makes it undefined.
+// {request: url}: the request's URL. {request: sorted_form}: the body's fields sorted by name, each name followed
+// by its value; a repeated field's distinct values sorted (Twilio signs its webhook URL followed by this). A nested
+// value makes it undefined.
 function opRequest(e, s) {
+  if (e[1] === "url") return String(s.request.url);
   if (!isObject(s.body)) return undefined;
   let out = "";
   for (const name of Object.keys(s.body).sort()) {
