@@ -178,6 +178,8 @@ class _Request:
                 return next((v for k, v in self.query if k == expr.name), None)
             if expr.part == "setting":
                 return settings.get(expr.name)
+            if expr.name == "sorted_json":
+                return _sorted_json(self.body())
             return self.request["url"] if expr.name == "url" else _sorted_form(self.body())
         raise Unsignable("/sign", f"sign cannot evaluate the spec's {expr.pointer}: write the fixture's signature "
                                   "by hand, or use a template of fields, headers and settings")

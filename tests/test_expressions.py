@@ -158,7 +158,7 @@ MISUSE = {
     "path_undeclared": ("customer.nope", "'customer.nope' names no field declared by the webhook payload schema"),
     "path_unknown_variable": ("$it.sku", "unknown variable $it in '$it.sku' (variables here: $event, $body)"),
     "setting_unknown": ({"setting": "nope"}, "unknown setting 'nope'; declare it under settings"),
-    "request_part_unknown": ({"template": "{request:body}"}, "unknown request part 'body'; one of sorted_form, url"),
+    "request_part_unknown": ({"template": "{request:body}"}, "unknown request part 'body'; one of sorted_form, sorted_json, url"),
     "template_unclosed": ({"template": "{customer.first"},
                           "bad template: unclosed '{' at character 1 of template '{customer.first'"),
     "template_part_object": ({"template": "id {customer}"},

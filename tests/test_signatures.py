@@ -320,3 +320,23 @@ def test_the_page_says_what_a_webhook_must_carry(slug, note):
     page = (EXAMPLES.parent / "build" / "signatures" / slug / "index.md").read_text(encoding="utf-8")
     step = page.split("the destination of Acme for ")[1].split("\n\n")[0]
     assert step.splitlines()[1] == f"   - The source accepts only the webhooks that carry {note}; it rejects the others."
+
+
+@pytest.mark.parametrize("deployed", [False, True], ids=["tester", "deployed"])
+@pytest.mark.parametrize("scheme", ["ed25519", "ecdsa-p256-sha256"])
+@pytest.mark.parametrize("case, expected", [
+    ("now", "ok"), ("expired", "ValidationError: The webhook's timestamp is more than 300 s from now"),
+    ("future", "ValidationError: The webhook's timestamp is more than 300 s from now"),
+    ("missing", "ValidationError: Missing X-Sig header"),
+])
+def test_public_key_signatures_over_a_timestamp(scheme, case, expected, deployed):
+    """SendGrid's shape: the signature covers a timestamp header and the (here: sorted) body."""
+    key, _, pem, _ = KEYS[scheme]
+    stamp = str(int(time.time()) + {"expired": -600, "future": 600}.get(case, 0))
+    signature = base64.b64encode(SIGN[scheme](key, (stamp + sorted_json(BODY).decode()).encode())).decode()
+    block = {"scheme": scheme, "header": "X-Sig", "encoding": "base64", "timestamp": {"header": "X-Time"},
+             "signed": {"template": "{header:X-Time}{request:sorted_json}"}}
+    headers = {"X-Time": stamp} | ({} if case == "missing" else {"X-Sig": signature})
+    (result,) = specbuild.run(value_with(block), dict(settings={"secret": pem}, body=BODY, headers=headers),
+                              deployed=deployed)
+    assert ("ok" if result.error is None else f"{result.error['type']}: {result.error['message']}") == expected

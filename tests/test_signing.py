@@ -90,6 +90,10 @@ CASES = {
         {"at": "now + 2 min"}, None, "body:sig.v", mac("sha256", f"{NOW + 120}tok").hex()),
     "request url": ({"scheme": "hmac-sha256", "header": "X-Sig", "signed": {"template": "{request:url}|{id}"}}, {},
                     None, "X-Sig", mac("sha256", "https://fn.segmentapis.com/?b=srcfn-emulator|e1").hex()),
+    "timestamp and sorted body": (
+        {"scheme": "hmac-sha256", "header": "X-Sig", "timestamp": {"header": "X-Time"},
+         "signed": {"template": "{header:X-Time}.{request:sorted_json}"}}, {}, None, "X-Sig",
+        mac("sha256", f"{NOW}.{sorted_json(BODY)}").hex()),
     "basic": ({"scheme": "basic"}, {}, {"secret": "user:pw"}, "Authorization",
               "Basic " + base64.b64encode(b"user:pw").decode()),
     "bearer": ({"scheme": "bearer", "header": "X-Auth"}, {}, None, "X-Auth", "Bearer " + SECRET),
@@ -234,3 +238,17 @@ def test_signing_the_request_url_warns_that_production_may_differ():
         "/webhook/signature/signed/template: Segment does not document the URL a deployed function's request carries: "
         "a signature over {request: url} may fail in production; sign a setting holding the webhook URL instead "
         "({setting: webhookUrl})"]
+
+
+def test_sorted_json_is_written_as_javascript_writes_it():
+    """1.0 is 1, integers past 2^53 round as doubles, array-index keys come first in numeric order, and keys sort
+    by UTF-16 code units (an astral character before U+FFFD): else the handler's JSON.stringify would differ."""
+    body = {"z": 1.0, "10": "ten", "9": "nine", "big": 12345678901234567891, "small": 1e-7, "\ufffd": 1, "😀": 2,
+            "nested": {"b": [0.5, 100.0, {"y": 2, "x": 1}]}}
+    fx = fixture({}, body=body)
+    block = {"scheme": "hmac-sha256", "header": "X-Sig", "signed": "sorted_json"}
+    out = signed(value_with(block), fx)
+    text = '{"9":"nine","10":"ten","big":12345678901234567000,"nested":{"b":[0.5,100,{"x":1,"y":2}]},' \
+           '"small":1e-7,"z":1,"😀":2,"\ufffd":1}'
+    assert out.request["headers"]["X-Sig"] == mac("sha256", text).hex()
+    assert verdicts(value_with(block), fx) == ["ok", "ok"]

@@ -18,7 +18,7 @@ from .templates import TemplateError, split_template
 NUMBER, STRING, ARRAY, OBJECT = frozenset({"number"}), frozenset({"string"}), frozenset({"array"}), frozenset({"object"})
 SCALAR = PRIMITIVE - {"null"}
 DATE_TIME = {"type": "string", "format": "date-time"}
-REQUEST_PARTS = ("sorted_form", "url")  # {request: ...}: what a signature may cover besides fields and headers
+REQUEST_PARTS = ("sorted_form", "sorted_json", "url")  # {request: ...}: what a signature may cover besides fields and headers
 
 # Operations of one value: input types, output schema.
 UNARY: dict[str, tuple[type, frozenset, dict]] = {

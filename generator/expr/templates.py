@@ -1,4 +1,4 @@
-"""Templates: `text {path} {header:Name} {query:name} {setting:name} {request:url|sorted_form}`, `{{`/`}}` for braces."""
+"""Templates: `text {path} {header:Name} {query:name} {setting:name} {request:NAME}`, `{{`/`}}` for braces."""
 from __future__ import annotations
 
 SOURCES = ("header", "query", "setting", "request")

@@ -60,11 +60,12 @@ function opSetting(e, s) {
   return s.settings[e[1]];
 }
 
-// {request: url}: the request's URL. {request: sorted_form}: the body's fields sorted by name, each name followed
-// by its value; a repeated field's distinct values sorted (Twilio signs its webhook URL followed by this). A nested
-// value makes it undefined.
+// {request: url}: the request's URL. {request: sorted_json}: the body as compact JSON, keys sorted.
+// {request: sorted_form}: the body's fields sorted by name, each name followed by its value; a repeated field's
+// distinct values sorted (Twilio signs its webhook URL followed by this). A nested value makes it undefined.
 function opRequest(e, s) {
   if (e[1] === "url") return String(s.request.url);
+  if (e[1] === "sorted_json") return JSON.stringify(sortKeys(s.body));
   if (!isObject(s.body)) return undefined;
   let out = "";
   for (const name of Object.keys(s.body).sort()) {
