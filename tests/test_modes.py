@@ -52,3 +52,16 @@ def test_a_fixture_that_passes_only_when_deployed_names_the_tester(cli, tmp_path
     result = cli("check", cwd=root)
     assert result.exit_code == 1
     assert "passes as a deployed function receives it (body keys sorted) but fails in Segment's tester" in result.stdout
+
+
+def test_deploy_refuses_a_fixture_that_passes_only_in_the_tester(cli, tmp_path, monkeypatch):
+    import responses
+    root = project(tmp_path, AS_SENT)
+    cli("generate", cwd=root)
+    monkeypatch.setenv("SEGMENT_PUBLIC_API_TOKEN", "sgp_test")
+    with responses.RequestsMock() as api:  # nothing may reach Segment
+        result = cli("deploy", "acme", "--dry-run", cwd=root)
+        assert len(api.calls) == 0
+    assert result.exit_code == 1
+    assert "passes in Segment's tester but fails as a deployed function receives it (body keys sorted)" in result.stdout
+    assert "refusing to deploy acme: 1 of 1 fixtures fail" in result.stderr
