@@ -50,7 +50,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         payloads = write_ndjson(Path(tmp) / "yotpo.ndjson", args.events)
         started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "srcfn", "replay", "yotpo", str(payloads)], cwd=ROOT,
+        proc = subprocess.Popen([sys.executable, "-m", "srcfn", "replay", "yotpo", str(payloads), "--workers", "1"], cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         samples = []
         while proc.poll() is None:

@@ -24,6 +24,7 @@ SINGLE = ("identify", "group", "alias", "track_other", "page_other", "screen_oth
 class TrackingPlan:
     def __init__(self, plan: dict[str, Any], origin: str = "tracking-plan.json"):
         self.origin = origin
+        self.raw = plan  # what other processes rebuild it from (compiled validators do not pickle)
         compile_ = jsonschema_rs.Draft202012Validator
         self.named = {kind: {name: compile_(s) for name, s in plan.get(kind, {}).items()} for kind in NAMED}
         self.single = {kind: compile_(plan[kind]) for kind in SINGLE if kind in plan}

@@ -89,7 +89,7 @@ class Emulator:
             err = reply["error"]
             raise HandlerLoadError(f"{name}: the handler does not load: {_first_line(err)}")
 
-    def _restart(self) -> None:
+    def restart(self) -> None:
         self.worker.kill()
         self.worker.close()
         self._start()
@@ -139,9 +139,9 @@ class Emulator:
                 finished.update(self._recover(pending, "died"))
             elif message["op"] == "result":
                 fixture = pending.pop(message["id"])
-                finished[message["id"]] = self._result(fixture, message)
+                finished[message["id"]] = self.result_from(fixture, message)
             elif message["op"] == "fetch":
-                self._answer_fetch(message)
+                self.answer_fetch(message)
                 last_activity = time.monotonic()
 
     def _send(self, fixture: Fixture, pending: dict[int, Fixture]) -> int:
@@ -162,7 +162,7 @@ class Emulator:
         leftovers = sorted(pending.items())
         pending.clear()
         out_of_memory = how == "died" and self.worker.ran_out_of_memory()
-        self._restart()
+        self.restart()
         if len(leftovers) == 1:
             ident, fixture = leftovers[0]
             return {ident: self._runaway(fixture, "memory" if out_of_memory else how)}
@@ -180,7 +180,7 @@ class Emulator:
             raw = {"type": "WorkerCrashed", "outcome": "other", "message": "the Node worker died running the handler; worker replaced"}
         return self._finish(fixture, Result(fixture.ident, error=classify(raw), duration_ms=float(limit)))
 
-    def _result(self, fixture: Fixture, message: dict) -> Result:
+    def result_from(self, fixture: Fixture, message: dict) -> Result:
         result = Result(fixture.ident, calls=message["calls"], logs=message["logs"],
                         duration_ms=message["duration_ms"], discarded=message.get("discarded", 0),
                         error=classify(message["error"]) if message["error"] else None)
@@ -195,7 +195,7 @@ class Emulator:
         result.mismatch = mismatch(fixture, result)
         return result
 
-    def _answer_fetch(self, message: dict) -> None:
+    def answer_fetch(self, message: dict) -> None:
         reply = {"op": "fetch_result", "fid": message["fid"]}
         if self.fetch_bridge is None:
             reply["error"] = "no fetch bridge is configured"

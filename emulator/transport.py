@@ -47,7 +47,9 @@ class NodeWorker:
                                             stderr=subprocess.PIPE, env=env)
         except OSError as exc:
             raise WorkerCrashed(f"cannot start the Node worker ({node_path}): {exc}") from exc
-        self.inbox: queue.SimpleQueue = queue.SimpleQueue()  # batches of messages from the reader thread
+        # Batches of messages from the reader thread (one per pipe read). Bounded: a driver that falls behind a
+        # worker producing on its own (replay) stops the reading, the pipe fills and the worker waits for it.
+        self.inbox: queue.Queue = queue.Queue(maxsize=256)
         self._ready: collections.deque = collections.deque()
         self._outgoing: list[bytes] = []
         self.stderr_tail: list[str] = []

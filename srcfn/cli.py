@@ -15,7 +15,7 @@ from . import __version__, exit_codes, report
 from .check import find_stale, lint_rendered, render_workspace
 from .cli_deploy import deploy_command
 from .cli_pages import docs, import_pages, lint
-from .cli_run import emulate, replay, serve, test_fixtures
+from .cli_run import emulate, replay, replay_merge, serve, test_fixtures
 from .fixture_runs import run_rendered
 from .generate import generate as generate_files
 from .options import build_option, now_option, specs_option, user_errors
@@ -113,5 +113,5 @@ def init(slug: str, specs_dir: Path) -> None:
     click.echo(f"next: edit {specs_dir / slug / 'source.yaml'}, then run `srcfn generate {slug}`")
 
 
-for command in (emulate, test_fixtures, replay, serve, deploy_command, import_pages, lint, docs):
+for command in (emulate, test_fixtures, replay, replay_merge, serve, deploy_command, import_pages, lint, docs):
     main.add_command(command)

@@ -1,6 +1,7 @@
 """Commands that run handlers: `emulate`, `test`, `replay`, `serve`."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ from .emulator.server import Dispatcher, Recorder, make_server
 from . import exit_codes, report, show
 from .fixture_runs import run_fixtures
 from .options import build_option, build_options, emulator_options, now_option, specs_option, user_errors
-from .replay import replay as replay_payloads
+from .replay import merge_summaries, replay as replay_payloads, shard_range, write_summary
 from .signing import sign_fixtures
 from .serve import FileSource, ForwardQueue, SpecSource, is_spec, on_error, on_reload, on_result
 from .targets import fixture_paths, load_fixtures, resolve
@@ -92,27 +93,59 @@ def test_fixtures(slugs, specs_dir, build_dir, update, verbose, now) -> None:
     sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
 
 
+class ShardType(click.ParamType):
+    """I/N: slice I (1-based) of N equal byte slices of the file."""
+    name = "I/N"
+
+    def convert(self, value, param, ctx) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        index, _, count = str(value).partition("/")
+        if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+            self.fail(f"{value!r} is not I/N with 1 <= I <= N (for example 2/8)", param, ctx)
+        return int(index), int(count)
+
+
 @click.command()
 @click.argument("target")
 @click.argument("payloads", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @specs_option
 @build_option
 @emulator_options
-@click.option("--workers", type=click.IntRange(1, 16), default=1, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default="the machine's cores",
+              help="Processes, each replaying its own byte range of the file.")
+@click.option("--shard", type=ShardType(), default="1/1", help="Replay only slice I of N of the file (byte ranges).")
+@click.option("--summary-json", "summary_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the summary as JSON, for `srcfn replay-merge`.")
 @click.option("--tracking-plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False))
 @user_errors
-def replay(target, payloads, specs_dir, build_dir, workers, plan_file, **emu) -> None:
+def replay(target, payloads, specs_dir, build_dir, workers, shard, summary_file, plan_file, **emu) -> None:
     """Stream an NDJSON file (each line a fixture or a bare webhook body) through the handler and summarise."""
     tgt = resolve(target, specs_dir, build_dir, plan_file)
-    with payloads.open("rb") as f:
-        lines = sum(1 for line in f if line.strip())
+    size = payloads.stat().st_size
+    start, end = shard_range(size, shard)
     started = time.monotonic()
-    with click.progressbar(length=lines, label="replaying", file=sys.stderr) as bar:
-        summary = replay_payloads(tgt.handler, payloads, build_options(**emu, sensitive=tgt.sensitive()),
-                                  tgt.tracking_plan(), workers, bar.update)
-    elapsed = time.monotonic() - started
-    report.replay_summary(summary, elapsed, workers)
-    sys.exit(exit_codes.FINDINGS if summary.errors or summary.violations or summary.bad_lines else exit_codes.OK)
+    with click.progressbar(length=end - start, label="replaying", file=sys.stderr) as bar:
+        tally = replay_payloads(tgt.handler, payloads, build_options(**emu, sensitive=tgt.sensitive()),
+                                tgt.tracking_plan(), workers, bar.update, shard)
+    report.replay_summary(tally, str(payloads), time.monotonic() - started, workers)
+    if summary_file:
+        write_summary(tally, payloads, size, summary_file)
+    sys.exit(exit_codes.FINDINGS if tally.errors or tally.violations or tally.bad_lines else exit_codes.OK)
+
+
+@click.command(name="replay-merge")
+@click.argument("summaries", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--summary-json", "summary_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the merged summary as JSON.")
+@user_errors
+def replay_merge(summaries, summary_file) -> None:
+    """Merge the `--summary-json` files of `srcfn replay --shard I/N` runs that together cover one file."""
+    tally, source, size = merge_summaries(list(summaries))
+    report.replay_summary(tally, source)
+    if summary_file:
+        write_summary(tally, Path(source), size, summary_file)
+    sys.exit(exit_codes.FINDINGS if tally.errors or tally.violations or tally.bad_lines else exit_codes.OK)
 
 
 @click.command()

@@ -40,24 +40,31 @@ def fixture_failures(runs: list, fmt: str) -> None:
                 click.echo("\n".join(rest))
 
 
-def replay_summary(summary, elapsed: float, workers: int) -> None:
-    rate = summary.events / elapsed if elapsed > 0 else 0.0
-    click.echo(f"replayed {summary.events} events in {elapsed:.2f} s ({rate:,.0f} events/s, {workers} worker{'s' if workers != 1 else ''})")
+def replay_summary(tally, source: str, elapsed: float | None = None, workers: int = 1) -> None:
+    """A replay's (or merged replays') tally; line numbers count from the first line at or after byte
+    `tally.start` of `source` (the file's own line numbers when the tally starts at byte 0)."""
+    where = source if tally.start == 0 else f"{source} (the slice from byte {tally.start})"
+    if elapsed is None:
+        click.echo(f"replayed {tally.events} events from {tally.lines} lines of {where}")
+    else:
+        rate = tally.events / elapsed if elapsed > 0 else 0.0
+        click.echo(f"replayed {tally.events} events from {tally.lines} lines of {where} in {elapsed:.2f} s "
+                   f"({rate:,.0f} events/s, {plural(workers, 'worker')})")
     click.echo("calls:")
-    for name, n in sorted(summary.calls.items()):
+    for name, n in sorted(tally.calls.items()):
         click.echo(f"  {n:>8}  {name}")
-    click.echo("errors by category:" + ("" if summary.errors else " none"))
-    for name, n in sorted(summary.errors.items()):
-        click.echo(f"  {n:>8}  {name}")
-    click.echo("contract violations:" + ("" if summary.violations else " none"))
-    for name, n in sorted(summary.violations.items()):
-        click.echo(f"  {n:>8}  {name}")
-    if summary.bad_lines:
-        click.echo(f"invalid lines: {len(summary.bad_lines)}")
-        for f in summary.bad_lines[:5]:
-            click.echo(f"  {f.format()}")
-    for example in summary.examples:
-        click.echo(f"  e.g. {example}")
+    for title, counts, kind in (("errors by category", tally.errors, "error"),
+                                ("contract violations", tally.violations, "contract")):
+        click.echo(f"{title}:" + ("" if counts else " none"))
+        for name, n in sorted(counts.items()):
+            click.echo(f"  {n:>8}  {name}")
+            for line, text in tally.examples.get(f"{kind} {name}", []):
+                click.echo(f"            e.g. line {line}: {text}")
+    if tally.bad_lines:
+        click.echo(f"invalid lines: {tally.bad_lines}")
+        for line, col, pointer, message in tally.bad_examples:
+            click.echo(f"  {source}:{line}:{col}: {pointer or '(root)'}: {message}" if tally.start == 0
+                       else f"  line {line}, column {col}: {pointer or '(root)'}: {message}")
 
 
 def plural(n: int, word: str) -> str:

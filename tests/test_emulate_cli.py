@@ -175,10 +175,12 @@ def test_replay_summarises_calls_errors_and_bad_lines(cli, tmp_path):
     result = cli("replay", "yotpo", str(path), "--workers", "2")
     assert result.exit_code == 1
     out = result.stdout
-    assert out.startswith("replayed 5 events in ")
+    assert out.startswith(f"replayed 5 events from 6 lines of {path} in ")
     assert "       3  track SMS Sent" in out
     assert "       1  Unsupported Event Type" in out and "       1  Message Rejected" in out
-    assert f"invalid lines: 1\n  {path}:5:2: error: (root): invalid JSON: Expecting property name enclosed in double quotes" in out
+    assert f"invalid lines: 1\n  {path}:5:2: (root): invalid JSON: Expecting property name enclosed in double quotes" in out
+    assert "Unsupported Event Type\n            e.g. line 4: EventNotSupported: Unsupported Yotpo webhook type: " \
+           "\"nope\"" in out
 
 
 def test_replay_clean_run_exits_0(cli, tmp_path):

@@ -4,6 +4,7 @@
 //         now_ms (null, or the fixed time the handler's Date reports)}
 //        {op: "invoke", id, request: {method, url, headers, body}, settings, http: [stubs], fetch: "stub"|"bridge"|"network"}
 //        {op: "fetch_result", fid, response: {status, headers, body}} | {op: "fetch_result", fid, error}
+//        {op: "replay", ...} {op: "replay_line", ...}: the worker reads an NDJSON file itself (replay.js)
 //   out: {op: "ready"} {op: "loaded"} {op: "load_error", error}
 //        {op: "result", id, calls, error: null | {type, message, outcome, stack}, logs, duration_ms}
 //        (outcome: the Segment error class the error is an instance of, "Timeout", "request", or "other")
@@ -15,6 +16,7 @@ const { Invocation, BINDINGS } = require("./invocation");
 const { buildRequest } = require("./request");
 const { fetcher, settleBridged } = require("./fetch");
 const { send, writeLine, flush } = require("./output");
+const { Replay } = require("./replay");
 
 let sandbox = null;
 let options = null;
@@ -57,6 +59,13 @@ function invoke(msg) {
     send({ op: "result", id: msg.id, calls: [], logs: [], duration_ms: 0, error: { ...built.reject, outcome: "request" } });
     return Promise.resolve();
   }
+  if (msg.bare && !isBareBody(built.request)) {
+    // replay: not a webhook body this side can run (not JSON, not an object, a fixture): the driver decides
+    sandbox.release(slot, false);
+    if (waiting.length) waiting.shift()();
+    send({ op: "line", id: msg.id, text: msg.request.body });
+    return Promise.resolve("handed over");
+  }
   const inv = new Invocation(msg.id, sandbox.errors, sandbox.facts, fetcher);
   inv.stubs = msg.http || [];
   inv.fetchMode = msg.fetch || "stub";
@@ -98,6 +107,17 @@ function invoke(msg) {
   });
 }
 
+// A replayed line parsed once, in the handler's realm (request.json() keeps the value for the handler).
+function isBareBody(request) {
+  let value;
+  try {
+    value = request.json();
+  } catch (err) {
+    return false;
+  }
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !("request" in value) && !("payload" in value);
+}
+
 // Runs the top level (scope/context) or reuses the warm onRequest, with the invocation's bindings.
 function run(slot, inv) {
   if (sandbox.isolation === "warm") {
@@ -131,22 +151,37 @@ function delegate(name) {
 }
 
 let inFlight = 0;
+let replaying = null;
+
+// An invocation counted in flight (stdin's end waits for it); warm mode runs them one at a time.
+function invokeCounted(msg) {
+  inFlight++;
+  const done = (outcome) => {
+    inFlight--;
+    return outcome;
+  };
+  if (sandbox.isolation === "warm") return (warmChain = warmChain.then(() => invoke(msg)).then(done));
+  return invoke(msg).then(done);
+}
 
 function handle(msg) {
   switch (msg.op) {
     case "load":
       return load(msg);
-    case "invoke": {
-      inFlight++;
-      const done = () => { inFlight--; };
-      if (sandbox.isolation === "warm") {
-        warmChain = warmChain.then(() => invoke(msg)).then(done);
-        return undefined;
-      }
-      return invoke(msg).then(done);
-    }
+    case "invoke":
+      invokeCounted(msg);
+      return undefined;
     case "fetch_result":
       return settleBridged(msg);
+    case "replay":
+      try {
+        replaying = new Replay(msg, invokeCounted, send);
+      } catch (err) {
+        return send({ op: "replay_error", message: String(err.message) });
+      }
+      return replaying.run().catch((err) => send({ op: "replay_error", message: String(err.message) }));
+    case "replay_line":
+      return replaying.resume(msg);
     default:
       throw new Error(`unknown op ${JSON.stringify(msg.op)}`);
   }
