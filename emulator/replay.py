@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,12 +197,23 @@ class _Driver:
         """The worker died or blocked: the rest of the range, from the checkpoint, in the Python-driven emulator."""
         byte, line = self.checkpoint
         self.emu.restart()
-        numbered = list(_numbered(self.path, byte, self.tally.end, line))
-        todo = [(n, f) for n, f in ((n, line_fixture(self.path, n, text, self.tally)) for n, text in numbered
-                                    if n not in self.counted) if f is not None]
-        for (n, fixture), result in zip(todo, self.emu.run(f for _, f in todo)):
-            self._add(n, result.calls, result.error, result.violations)
-        self.tally.lines = numbered[-1][0] if numbered else line
+        numbers: deque[int] = deque()  # the line of each fixture sent, in order: results come back in that order
+        last = [line]
+
+        def fixtures() -> Iterator[Fixture]:
+            for number, raw, after in _numbered(self.path, byte, self.tally.end, line):
+                last[0] = number
+                fixture = None if number in self.counted else line_fixture(self.path, number, raw, self.tally)
+                if fixture is not None:
+                    numbers.append(number)
+                    yield fixture
+                if after - self.reported > 1 << 18:
+                    self.progress(after - self.reported)
+                    self.reported = after
+
+        for result in self.emu.run(fixtures()):
+            self._add(numbers.popleft(), result.calls, result.error, result.violations)
+        self.tally.lines = last[0]
         self._advance(self.tally.end, self.tally.lines)
         return self.tally
 
@@ -238,8 +249,9 @@ def _parse(text: str, ident: str) -> object:
         return load_text(text, ident, json_syntax=True).value  # raises the located error
 
 
-def _numbered(path: Path, start: int, end: int, before: int) -> Iterator[tuple[int, bytes]]:
-    """(line number, bytes) of the lines starting in [start, end), `start` being a line's first byte."""
+def _numbered(path: Path, start: int, end: int, before: int) -> Iterator[tuple[int, bytes, int]]:
+    """(line number, bytes, the next line's first byte) of the lines starting in [start, end), `start` being a
+    line's first byte."""
     with path.open("rb") as f:
         f.seek(start)
         at, number = start, before
@@ -250,5 +262,5 @@ def _numbered(path: Path, start: int, end: int, before: int) -> Iterator[tuple[i
             at += len(raw)
             number += 1
             raw = raw[:-1] if raw.endswith(b"\n") else raw
-            yield number, raw[:-1] if raw.endswith(b"\r") else raw
+            yield number, raw[:-1] if raw.endswith(b"\r") else raw, at
 
