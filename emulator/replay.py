@@ -118,7 +118,7 @@ class _Driver:
         self.counted: set[int] = set()  # lines past the checkpoint that have their result
         self.fixtures: dict[int, Fixture] = {}  # lines run as fixtures the driver converted
         settings = self.options.settings
-        self.redactor = Redactor([settings.get(name) for name in self.options.sensitive])
+        self.redactor = Redactor.of(settings, self.options.sensitive)
 
     def run(self) -> Tally:
         o = self.options
@@ -153,16 +153,15 @@ class _Driver:
 
     def _count(self, line: int, message: dict) -> None:
         fixture = self.fixtures.pop(line, None)
-        if fixture is not None:  # its own settings may hold secrets: the emulator's own redaction and checks
-            result = self.emu.result_from(fixture, message)
+        if fixture is not None:  # its own settings may hold secrets: the emulator's own checks, the tally's view
+            result = self.emu.result_from(fixture, message).shown()
             error, calls, violations = result.error, result.calls, result.violations
         else:
             calls = message["calls"]
             error = classify(message["error"]) if message["error"] else None
             violations = self.emu.plan.violations(calls) if self.emu.plan is not None else []
-            if self.redactor.secrets:
-                error = self.redactor.value(error)
-                violations = self.redactor.value(violations)
+            if self.redactor.secrets:  # the tally is printed: its names and examples are a view
+                calls, error, violations = (self.redactor.value(v) for v in (calls, error, violations))
         self._add(line, calls, error, violations)
 
     def _add(self, line: int, calls: list, error: dict | None, violations: list) -> None:
@@ -212,6 +211,7 @@ class _Driver:
                     self.reported = after
 
         for result in self.emu.run(fixtures()):
+            result = result.shown()
             self._add(numbers.popleft(), result.calls, result.error, result.violations)
         self.tally.lines = last[0]
         self._advance(self.tally.end, self.tally.lines)

@@ -2,10 +2,11 @@
 (the table is `core.segment.OUTCOMES`; the README's "Outcomes" shows it)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..core.segment import OUTCOMES, REQUEST_REJECTED, REQUEST_STATUS, TESTER_LOG_BYTES
+from .redaction import Redactor
 
 
 def classify(raw: dict[str, Any]) -> dict[str, Any]:
@@ -31,6 +32,15 @@ class Result:
     discarded: int = 0
     violations: list[dict] = field(default_factory=list)
     mismatch: str | None = None  # a diff against the fixture's expectation, when one fails
+    redactor: Redactor | None = field(default=None, repr=False, compare=False)  # what printing masks
+
+    def shown(self) -> Result:
+        """The result as srcfn prints or serves it: sensitive setting values masked (the data stays as is)."""
+        r = self.redactor
+        if r is None or not r.secrets:
+            return self
+        return replace(self, calls=r.value(self.calls), logs=r.value(self.logs), error=r.value(self.error),
+                       violations=r.value(self.violations), mismatch=r.value(self.mismatch), redactor=None)
 
     @property
     def status(self) -> int:

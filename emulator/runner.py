@@ -188,8 +188,7 @@ class Emulator:
 
     def _finish(self, fixture: Fixture, result: Result) -> Result:
         if self.options.sensitive:
-            settings = {**self.options.settings, **fixture.settings}
-            Redactor([settings.get(name) for name in self.options.sensitive]).apply(result)
+            result.redactor = Redactor.of({**self.options.settings, **fixture.settings}, self.options.sensitive)
         if self.plan is not None:
             result.violations = self.plan.violations(result.calls)
         result.mismatch = mismatch(fixture, result)

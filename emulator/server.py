@@ -181,8 +181,9 @@ def make_server(host: str, port: int, dispatcher: Dispatcher, recorder: Recorder
                 result = dispatcher.submit(fixture).result()
             except Exception as exc:
                 return self._reply(500, {"error": {"type": type(exc).__name__, "message": str(exc)}})
-            record = {"request": number, "method": self.command, "path": self.path, "status": result.status,
-                      "calls": result.calls, "error": result.error, "logs": result.logs}
+            shown = result.shown()  # what is served is masked; what is forwarded is not
+            record = {"request": number, "method": self.command, "path": self.path, "status": shown.status,
+                      "calls": shown.calls, "error": shown.error, "logs": shown.logs}
             recorder.add(record)
             self._reply(result.status, record)
 

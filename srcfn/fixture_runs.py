@@ -58,4 +58,6 @@ def run_rendered(spec: Spec, outputs: dict[str, str], fixtures_dir: Path, option
     slug = spec.source.slug
     handler = Handler(outputs["handler.js"], f"{slug}/handler.js (generated)")
     plan = TrackingPlan(json.loads(outputs["tracking-plan.json"]), f"{slug}/tracking-plan.json (generated)")
-    return run_fixtures(slug, handler, fixtures_dir, options, plan, spec.webhook.signature)
+    sensitive = tuple(s.name for s in spec.settings if s.sensitive)
+    return run_fixtures(slug, handler, fixtures_dir, replace(options, sensitive=sensitive), plan,
+                        spec.webhook.signature)

@@ -27,7 +27,7 @@ def stale(items: list[Stale], fmt: str) -> None:
 
 def fixture_failures(runs: list, fmt: str) -> None:
     for run in runs:
-        r = run.result
+        r = run.result.shown()
         why = r.mismatch or "; ".join(f"contract: {v['pointer']}: {v['message']}" for v in r.violations)
         first = why.splitlines()[0] if why else "failed"
         if fmt == "github":

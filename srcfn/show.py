@@ -26,6 +26,7 @@ def describe_call(call: dict) -> str:
 
 def print_result(result: Result, name: str, verbose: bool = True, verdict: bool = True) -> None:
     """One invocation; `verdict=False` (serve) shows no PASS/FAIL and no expectation diff."""
+    result = result.shown()
     click.echo(result_line(result, name, verdict))
     if not verbose and result.ok:
         return
@@ -48,4 +49,4 @@ def print_result(result: Result, name: str, verbose: bool = True, verdict: bool 
 
 
 def print_json(result: Result) -> None:
-    click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    click.echo(json.dumps(result.shown().to_json(), ensure_ascii=False))

@@ -1,0 +1,70 @@
+"""Adversarial cases (issue 12), one file per case under tests/adversarial/<kind>/: a new case is a new file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from srcfn.emulator.fixtures import webhook
+from srcfn.emulator.handler import Handler
+from srcfn.emulator.runner import Emulator, Options
+
+CASES = ROOT / "tests" / "adversarial"
+
+
+def cases(kind: str) -> list[Path]:
+    return sorted((CASES / kind).glob("*.json"))
+
+
+@pytest.mark.parametrize("path", cases("redaction"), ids=lambda p: p.stem)
+def test_redaction_masks_what_is_shown_and_never_what_is_sent_or_compared(path, cli, tmp_path):
+    case = json.loads(path.read_text(encoding="utf-8"))
+    handler = tmp_path / "handler.js"
+    handler.write_text(case["handler"], encoding="utf-8")
+    (tmp_path / "settings.json").write_text(json.dumps([  # the build's declaration: which settings are sensitive
+        {"name": name, "label": name, "description": "", "type": kind, "required": True, "sensitive": True}
+        for name, kind in case["types"].items()]))
+    values = tmp_path / "values.json"
+    values.write_text(json.dumps(case["settings"]))
+    fixture = tmp_path / "f.json"
+    fixture.write_text(json.dumps({"request": {"body": {"a": 1}}}))
+    lines = tmp_path / "r.ndjson"
+    lines.write_text('{"a": 1}\n{"a": 2}\n')
+    runs = [cli("emulate", handler, fixture, "--settings", values),
+            cli("emulate", handler, fixture, "--settings", values, "--json"),
+            cli("replay", handler, lines, "--settings", values, "--workers", 2)]
+    output = "".join(r.stdout + r.stderr for r in runs)
+    assert "internal error" not in output and runs[2].exit_code in (0, 1)
+    assert [s for s in case["never_shown"] if s in output] == []
+    assert [s for s in case["shown"] if s not in output] == []
+    # the data is the handler's own: what is compared with expectations and forwarded to Segment
+    sensitive = tuple(case["types"])
+    with Emulator(Handler.read(handler), Options(settings=case["settings"], sensitive=sensitive)) as emu:
+        (result,) = emu.run([webhook({"a": 1})])
+    raw = json.dumps([result.calls, result.logs, result.error], ensure_ascii=False)
+    assert "[REDACTED]" not in raw
+
+
+def test_update_writes_the_real_values_and_check_masks_its_diff(cli, tmp_path):
+    """Issue 12 item 5: `test --update` wrote "[REDACTED]" into fixtures, and `check` printed diffs unmasked."""
+    import specbuild
+    value = specbuild.spec(settings=[{"name": "apiKey", "label": "API key", "type": "STRING", "sensitive": True}],
+                           events=[{"name": "Key Used", "description": "x", "properties": ["key_used"]}],
+                           properties={"key_used": {"description": "The key.", "from": {"setting": "apiKey"}}})
+    folder = tmp_path / "specs" / "acme"
+    (folder / "fixtures").mkdir(parents=True)
+    (folder / "source.json").write_text(json.dumps(value))
+    fixture = folder / "fixtures" / "f.json"
+    fixture.write_text(json.dumps({"request": {"body": {}}, "settings": {"apiKey": "sk_live_abcdef"}}))
+    assert cli("generate", cwd=tmp_path).exit_code == 0
+    assert cli("test", "--update", cwd=tmp_path).exit_code == 0
+    written = json.loads(fixture.read_text())["expect"]["calls"][0]["properties"]
+    assert written == {"key_used": "sk_live_abcdef"}
+    data = json.loads(fixture.read_text())
+    data["expect"]["calls"][0]["properties"]["key_used"] = "sk_live_expected"
+    fixture.write_text(json.dumps(data))
+    checked = cli("check", cwd=tmp_path)
+    assert checked.exit_code == 1
+    assert "sk_live_abcdef" not in checked.output and '+        "key_used": "[REDACTED]"' in checked.output
