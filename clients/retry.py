@@ -2,6 +2,7 @@
 honouring `Retry-After`; any other answer is returned at once."""
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -11,11 +12,23 @@ RETRIED = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 60.0  # seconds: a longer (or infinite, `1e400`) Retry-After is waited this long, then retried
 
 
+class Interrupted(Exception):
+    """`stop` was set while waiting to retry: the caller is shutting down; `attempts` were made."""
+
+    def __init__(self, attempts: int):
+        super().__init__(f"stopped after {attempts} attempt{'s' if attempts != 1 else ''}")
+        self.attempts = attempts
+
+
 def send_with_retries(send: Callable[[], requests.Response], attempts: int, backoff: float,
-                      sleep: Callable[[float], None] | None = None) -> requests.Response:
-    """The first answer that is not retried; after the last attempt, that answer or the network error."""
-    sleep = sleep or _sleep  # looked up per call, so tests can replace it
+                      sleep: Callable[[float], None] | None = None,
+                      stop: threading.Event | None = None) -> requests.Response:
+    """The first answer that is not retried; after the last attempt, that answer or the network error. With
+    `stop`, waits end when it is set, and no further attempt is made (Interrupted)."""
+    sleep = sleep or (stop.wait if stop is not None else _sleep)  # looked up per call, so tests can replace it
     for attempt in range(attempts):
+        if attempt and stop is not None and stop.is_set():
+            raise Interrupted(attempt)
         last = attempt + 1 == attempts
         try:
             response = send()

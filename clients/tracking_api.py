@@ -9,6 +9,7 @@ reported with its messageId and the reason.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,10 @@ from dataclasses import dataclass, field
 import requests
 
 from ..core.segment import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, TRACKING_API_BATCH
-from .retry import RETRIED, send_with_retries
+from .retry import RETRIED, Interrupted, send_with_retries
+
+
+TIMEOUT = 10  # seconds per request: also bounds how long stopping can wait for one in flight
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,15 @@ class Forwarder:
     session: requests.Session = field(default_factory=requests.Session)
     delivered: int = 0
     failures: list[Failure] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)  # set: shutting down, send nothing more
 
     def send(self, calls: list[dict]) -> list[Failure]:
         """Deliver `calls` (in batches); returns the failures of this call, also kept in `failures`."""
         messages = [dict(call, messageId=call.get("messageId") or f"srcfn-{uuid.uuid4()}") for call in calls]
+        if self.stop.is_set():
+            failed = [Failure(m["messageId"], "not sent: srcfn stopped first") for m in messages]
+            self.failures += failed
+            return failed
         failed: list[Failure] = []
         batches, too_big = split_batches(messages)
         failed += [Failure(m["messageId"], f"message is {size} bytes, over the {MAX_MESSAGE_BYTES // 1024} KB limit") for m, size in too_big]
@@ -57,9 +66,11 @@ class Forwarder:
 
         def post() -> requests.Response:
             return self.session.post(TRACKING_API_BATCH[self.region], data=body, auth=(self.write_key, ""),
-                                     headers={"Content-Type": "application/json"}, timeout=30)
+                                     headers={"Content-Type": "application/json"}, timeout=TIMEOUT)
         try:
-            response = send_with_retries(post, self.attempts, self.backoff, self.sleep)
+            response = send_with_retries(post, self.attempts, self.backoff, self.sleep, self.stop)
+        except Interrupted as exc:
+            return f"not delivered: srcfn stopped while retrying ({exc})"
         except requests.RequestException as exc:
             return f"network error: {type(exc).__name__} (after {self.attempts} attempts)"
         if response.status_code < 300:

@@ -90,9 +90,17 @@ class ForwardQueue(threading.Thread):
                 click.echo(f"    forward failed: messageId {failure.message_id}: {failure.reason}", err=True)
             self.pending.task_done()
 
-    def close(self) -> None:
+    def close(self, grace: float = 10.0) -> None:
+        """Send what is queued for up to `grace` seconds; then stop retrying, report every call not delivered
+        (each with its messageId) and the totals. Bounded: `grace` plus one request's timeout."""
         self.pending.put(None)
-        self.join(timeout=60)
+        self.join(timeout=grace)
+        if self.is_alive():
+            self.forwarder.stop.set()
+            self.join()
+        failed = len(self.forwarder.failures)
+        click.echo(f"forwarded {self.forwarder.delivered} calls to Segment"
+                   + (f"; {failed} not delivered (listed above)" if failed else ""), err=True)
 
 
 def on_result(forward: ForwardQueue | None):

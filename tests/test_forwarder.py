@@ -110,3 +110,26 @@ def test_an_absurd_retry_after_is_bounded_and_nothing_is_lost(mock, retry_after,
     fw = Forwarder("wk_1", sleep=waits.append)
     assert fw.send(calls(2)) == [] and fw.delivered == 2
     assert waits == [waited]
+
+
+def test_stopping_with_retries_pending_is_bounded_and_reports_every_call(mock, capsys):
+    """Issue 12 item 4: on Ctrl-C with retries pending, queued calls were never sent nor reported, and it took 63 s."""
+    import time
+    from srcfn.serve import ForwardQueue
+    mock.post(US, status=503, headers={"Retry-After": "30"})
+    forwarding = ForwardQueue(Forwarder("wk_1"))
+    forwarding.start()
+    batches = calls(3)
+    for call in batches:
+        forwarding.pending.put([call])
+    time.sleep(0.3)  # the first batch is waiting 30 s to retry
+    started = time.monotonic()
+    forwarding.close(grace=0.5)
+    assert time.monotonic() - started < 3
+    assert [(f.message_id, f.reason) for f in forwarding.forwarder.failures] == [
+        ("m0", "not delivered: srcfn stopped while retrying (stopped after 1 attempt)"),
+        ("m1", "not sent: srcfn stopped first"), ("m2", "not sent: srcfn stopped first")]
+    err = capsys.readouterr().err
+    assert "    forward failed: messageId m2: not sent: srcfn stopped first" in err
+    assert err.endswith("forwarded 0 calls to Segment; 3 not delivered (listed above)\n")
+    assert len(mock.calls) == 1  # nothing sent after the stop
