@@ -21,6 +21,16 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 _INT = re.compile(r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOAT = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
+# Limits every document is read within (README, "Limits"): deeper, bigger or stranger input is a located error.
+MAX_DEPTH = 64            # nested mappings and lists
+MAX_VALUES = 200_000      # values built, aliases expanded (a YAML "billion laughs" stops here)
+MAX_NUMBER_CHARS = 100    # digits of one number (Python refuses to read integers past 4,300 digits)
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.values = 0
+        self.open: set[int] = set()  # the nodes being built: one met again is an alias to its own ancestor
 
 
 class Document:
@@ -58,7 +68,7 @@ def load_text(text: str, display: str, json_syntax: bool = False) -> Document:
     if node is None:
         errors.add("", "the document is empty")
         raise InputError(errors.findings)
-    value = _build(node, "", errors)
+    value = _build(node, "", errors, _Budget())
     errors.raise_if_errors()
     return Document(display, value, errors.positions)
 
@@ -69,19 +79,39 @@ def _load_json(text: str, errors: Collector) -> Document:
     strings a tab is only white space (json.loads refuses raw tabs inside strings), so a space in its place
     keeps every line and column."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
         errors.positions[""] = (exc.lineno, exc.colno)
         errors.add("", f"invalid JSON: {exc.msg}")
         raise InputError(errors.findings) from None
+    except (ValueError, RecursionError) as exc:  # the limits below, or nesting deeper than Python's stack
+        errors.add("", f"invalid JSON: {exc}" if isinstance(exc, ValueError) else
+                   f"invalid JSON: nested deeper than {MAX_DEPTH} levels")
+        raise InputError(errors.findings) from None
     try:
         node = yaml.compose(text.replace("\t", " "), Loader=yaml.SafeLoader)
-    except yaml.YAMLError:  # valid JSON YAML cannot read (a key over 1024 characters): located at the root only
-        node = None
+    except (yaml.YAMLError, RecursionError):  # valid JSON YAML cannot read (a key over 1024 characters, deep
+        node = None                           # nesting): located at the root only
     if node is not None:
-        _build(node, "", errors)
+        _build(node, "", errors, _Budget())
         errors.raise_if_errors()
     return Document(errors.file, value, errors.positions)
+
+
+def _json_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"a number of {len(text)} digits (at most {MAX_NUMBER_CHARS})")
+    return int(text)
+
+
+def _json_float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS})")
+    return float(text)
+
+
+def _json_constant(text: str) -> float:
+    raise ValueError(f"{text} is not JSON (a number must be finite)")
 
 
 def _compose(text: str, errors: Collector) -> yaml.Node | None:
@@ -96,18 +126,60 @@ def _compose(text: str, errors: Collector) -> yaml.Node | None:
     except yaml.YAMLError as exc:
         errors.add("", f"invalid YAML: {exc}")
         raise InputError(errors.findings) from None
+    except RecursionError:
+        errors.add("", f"invalid YAML: nested deeper than {MAX_DEPTH} levels")
+        raise InputError(errors.findings) from None
 
 
-def _build(node: yaml.Node, pointer: str, errors: Collector) -> Any:
-    errors.positions.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
-        return _build_mapping(node, pointer, errors)
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, pointer_join(pointer, i), errors) for i, item in enumerate(node.value)]
-    return _scalar(node)
+class _Stop(Exception):
+    """A limit was reached: the finding is recorded, building stops."""
 
 
-def _build_mapping(node: yaml.MappingNode, pointer: str, errors: Collector) -> dict[str, Any]:
+def _build(node: yaml.Node, pointer: str, errors: Collector, budget: _Budget, depth: int = 0) -> Any:
+    try:
+        return _node(node, pointer, errors, budget, depth)
+    except _Stop:
+        if depth:
+            raise
+        return None
+
+
+def _node(node: yaml.Node, pointer: str, errors: Collector, budget: _Budget, depth: int) -> Any:
+    at = (node.start_mark.line + 1, node.start_mark.column + 1)
+    errors.positions.setdefault(pointer, at)
+    budget.values += 1
+    if budget.values > MAX_VALUES:
+        errors.add(pointer, f"the document holds more than {MAX_VALUES:,} values (YAML aliases expanding?)", at=at)
+        raise _Stop
+    if depth > MAX_DEPTH:
+        errors.add(pointer, f"nested deeper than {MAX_DEPTH} levels", at=at)
+        raise _Stop
+    if isinstance(node, yaml.ScalarNode):
+        return _checked_scalar(node, pointer, errors, at)
+    if id(node) in budget.open:
+        errors.add(pointer, "a YAML alias refers to a node that contains it (an endless document)", at=at)
+        raise _Stop
+    budget.open.add(id(node))
+    try:
+        if isinstance(node, yaml.MappingNode):
+            return _build_mapping(node, pointer, errors, budget, depth)
+        return [_build(item, pointer_join(pointer, i), errors, budget, depth + 1) for i, item in enumerate(node.value)]
+    finally:
+        budget.open.discard(id(node))
+
+
+def _checked_scalar(node: yaml.ScalarNode, pointer: str, errors: Collector, at: tuple[int, int]) -> Any:
+    if node.style is None and len(node.value) > MAX_NUMBER_CHARS and (_INT.match(node.value) or _FLOAT.match(node.value)):
+        errors.add(pointer, f"a number of {len(node.value)} characters (at most {MAX_NUMBER_CHARS})", at=at)
+        return None
+    value = _scalar(node)
+    if isinstance(value, float) and not math.isfinite(value):
+        errors.add(pointer, f"{node.value} is not a finite number: JSON, and so Segment, has no form for it", at=at)
+    return value
+
+
+def _build_mapping(node: yaml.MappingNode, pointer: str, errors: Collector, budget: _Budget,
+                   depth: int) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
@@ -121,7 +193,7 @@ def _build_mapping(node: yaml.MappingNode, pointer: str, errors: Collector) -> d
             errors.add(child, f"duplicate key {key!r}", at=at)
             continue
         errors.positions[child] = at
-        result[key] = _build(value_node, child, errors)
+        result[key] = _build(value_node, child, errors, budget, depth + 1)
     return result
 
 

@@ -18,6 +18,7 @@ import jsonschema
 import jsonschema_rs
 
 from ..core.documents import load_document
+from ..core.ecma_patterns import Draft202012
 from ..core.findings import Collector, InputError
 from ..core.schema_errors import report_schema_errors
 from ..core.segment import EMULATOR_URL
@@ -52,7 +53,7 @@ def _fast() -> jsonschema_rs.Draft202012Validator:
 
 @lru_cache(maxsize=1)
 def _explainer() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(_schema())
+    return Draft202012(_schema())
 
 
 def load_fixture(path: Path, display: str | None = None) -> Fixture:

@@ -7,6 +7,22 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
 _PLAIN_YAML = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()-]*$")
 
 
+_LIQUID = re.compile(r"\{[{%]")
+RAW_OPEN, RAW_CLOSE = "{% raw %}", "{% endraw %}"
+
+
+def liquid_safe(text: str) -> str:
+    """Spec text as Jekyll shows it without running it: segment-docs renders pages with Liquid before Markdown,
+    so `{{` and `{%` in spec text would execute (or swallow the page). Each becomes literal text inside a raw tag,
+    which works in prose, tables, links and code spans alike."""
+    return _LIQUID.sub(lambda m: f"{RAW_OPEN}{m.group(0)}{RAW_CLOSE}", text)
+
+
+def liquid_text(text: str) -> str:
+    """What `liquid_safe` wrote, as the page shows it (for reading generated pages back)."""
+    return text.replace(RAW_OPEN + "{{" + RAW_CLOSE, "{{").replace(RAW_OPEN + "{%" + RAW_CLOSE, "{%")
+
+
 def inline(text: str) -> str:
     """Plain text (a name) made safe inside Markdown prose; `cell` adds what tables need."""
     return _INLINE_SPECIAL.sub(r"\\\1", text)

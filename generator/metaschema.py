@@ -8,6 +8,7 @@ from typing import Any
 
 import jsonschema
 
+from ..core.ecma_patterns import Draft202012
 from ..core.findings import Collector
 from ..core.schema_errors import report_schema_errors
 from ..core.segment import TEMPLATE_SECTIONS
@@ -29,7 +30,7 @@ def meta_schema_text() -> str:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(meta_schema())
+    return Draft202012(meta_schema())
 
 
 def check_against_meta_schema(value: Any, out: Collector) -> None:

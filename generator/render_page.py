@@ -10,6 +10,25 @@ from .build_calls import describe_value
 
 
 def page_context(spec: m.Spec) -> dict:
+    """The template's values; every text from the spec is safe from Liquid (the front matter title is YAML data,
+    never rendered)."""
+    context = _context(spec)
+    return {k: v if k == "title" else _liquid_safe(v) for k, v in context.items()}
+
+
+def _liquid_safe(value):
+    if isinstance(value, str):
+        return md.liquid_safe(value)
+    if isinstance(value, list):
+        return [_liquid_safe(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_liquid_safe(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _liquid_safe(v) for k, v in value.items()}
+    return value
+
+
+def _context(spec: m.Spec) -> dict:
     src = spec.source
     name = md.inline(src.name)
     tracks = _unique_names(spec.track_calls)
@@ -41,7 +60,7 @@ def page_context(spec: m.Spec) -> dict:
         "properties_table": md.table(("Property Name", "Description"),
                                      [(md.cell(md.code(p.name)), md.cell(p.description))
                                       for p in spec.properties.values()]) if spec.properties else None,
-        "extra_sections": spec.extra_sections,
+        "extra_sections": [{"title": s.title, "body": s.body} for s in spec.extra_sections],
     }
 
 

@@ -68,3 +68,42 @@ def test_update_writes_the_real_values_and_check_masks_its_diff(cli, tmp_path):
     checked = cli("check", cwd=tmp_path)
     assert checked.exit_code == 1
     assert "sk_live_abcdef" not in checked.output and '+        "key_used": "[REDACTED]"' in checked.output
+
+
+def _set(value: dict, pointer: str, new) -> None:
+    *parents, last = pointer.split("/")[1:]
+    for key in parents:
+        value = value[int(key)] if isinstance(value, list) else value.setdefault(key, {})
+    value[last] = new
+
+
+@pytest.mark.parametrize("path", cases("spec-text"), ids=lambda p: p.stem)
+def test_spec_text_never_runs_in_the_page_and_bad_text_is_located(path, cli, tmp_path):
+    """Each case edits a valid spec: the result is a located error (exit 2, nothing written), or a page where the
+    text shows as written and no Liquid from the spec runs."""
+    import yaml
+    import specbuild
+    case = json.loads(path.read_text(encoding="utf-8"))
+    value = specbuild.spec(events=[{"name": "Thing Happened", "description": "A thing."}],
+                           webhook={"payload": {"type": "object", "properties": {"type": {"type": "string"}}}},
+                           connect={"path": "Settings > Segment", "url": "https://acme.example.com/settings"})
+    for pointer, new in case.get("set", {}).items():
+        _set(value, pointer, new)
+    for pointer, text in case.get("yaml_set", {}).items():
+        _set(value, pointer, yaml.safe_load(text))
+    folder = tmp_path / "specs" / "acme"
+    folder.mkdir(parents=True)
+    (folder / "source.yaml").write_text(yaml.safe_dump(value, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = cli("generate", cwd=tmp_path)
+    if "error" in case:
+        assert result.exit_code == 2, result.output
+        assert f": error: {case['error']}" in result.stderr
+        assert "internal error" not in result.output and not (tmp_path / "build").exists()
+        return
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "build" / "acme" / "index.md").read_text(encoding="utf-8")
+    for text in case["page_has"]:
+        assert text in page
+    body = page.split("\n---\n", 1)[1]  # front matter is YAML data, which Jekyll does not render
+    live = body.replace("{% raw %}{{{% endraw %}", "").replace("{% raw %}{%{% endraw %}", "")
+    assert [t for t in ("{{", "{%") if t in live] == []  # the partner template's own includes aside: none here

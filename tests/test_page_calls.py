@@ -43,4 +43,4 @@ def test_a_trait_without_a_description_is_described_by_where_it_comes_from():
                 events=[{"call": "identify", "description": "x",
                          "traits": {"email": "email", "site": {"template": "https://{org}.example.com/{{x}}"}}}])
     assert "| `email`    | From the `email` field.                              |" in text
-    assert "| `site`     | From the template `https://{org}.example.com/{{x}}`. |" in text
+    assert "| `site`     | From the template `https://{org}.example.com/{% raw %}{{{% endraw %}x}}`. |" in text

@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 import yaml
 from markdown_it import MarkdownIt
 
+from ..markdown import liquid_text
+
 _md = MarkdownIt("commonmark").enable("table")
 _CALLOUT = re.compile(r'^(info|success|warning|error)\s+"([^"]*)"\s*$')
 _INCLUDE = re.compile(r"^\{%\s*include\s+(\S+)\s*%\}$")
@@ -48,7 +50,7 @@ class Page:
 def parse_page(text: str, path: str) -> Page:
     lines = text.splitlines()
     front, front_lines, error, offset = _front_matter(lines)
-    body = "\n".join(lines[offset:])
+    body = liquid_text("\n".join(lines[offset:]))  # a `{{` srcfn wrote as `{% raw %}{{{% endraw %}` reads as `{{`
     return Page(path, lines, front, front_lines, error, list(_blocks(body, offset)))
 
 
