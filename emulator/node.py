@@ -5,6 +5,7 @@ environment override and the PATH fallback. Node 18 is the oldest Segment has ru
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -64,6 +65,23 @@ def node_major(path: str, origin: str) -> int:
         return int(out.strip().lstrip("v").split(".")[0])
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         raise NodeNotFound(f"{path} (from {origin}) is not a working node: {exc}") from None
+
+
+_REGEX_CHECK = """
+const patterns = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(patterns.map((p) => {
+  try { new RegExp(p, "u"); return null; } catch (err) { return err.message; }
+})));
+"""
+
+
+def regex_errors(patterns: list[str]) -> list[str | None]:
+    """For each pattern, None when JavaScript compiles it as `new RegExp(p, "u")` (as handlers do), else why not."""
+    if not patterns:
+        return []
+    done = subprocess.run([find_node(), "-e", _REGEX_CHECK], input=json.dumps(patterns), capture_output=True,
+                          text=True, timeout=60, check=True)
+    return json.loads(done.stdout)
 
 
 def node_check(path: Path) -> subprocess.CompletedProcess:

@@ -82,6 +82,8 @@ def _inline(value: Any) -> str:
 
 
 def _key(key: str) -> str:
+    if key == "__proto__":  # in an object literal, `__proto__: v` (quoted or not) sets the prototype instead
+        return '["__proto__"]'
     return key if _IDENTIFIER.match(key) else _inline(key)
 
 

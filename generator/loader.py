@@ -5,7 +5,7 @@ returned with it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.documents import Document, load_document, load_text
@@ -22,6 +22,7 @@ SPEC_NAMES = ("source.yaml", "source.yml", "source.json")
 class Loaded:
     spec: m.Spec
     warnings: list[Finding]
+    positions: dict = field(default_factory=dict, repr=False)  # JSON pointer → (line, col) in the spec file
 
 
 def find_spec_files(specs_dir: Path, slugs: tuple[str, ...] = ()) -> list[Path]:
@@ -70,4 +71,4 @@ def _load(doc: Document, folder: str, name: str, read_file: ReadFile) -> Loaded:
     if spec is not None:
         check_model(spec, doc.value, out)
     out.raise_if_errors()
-    return Loaded(spec, out.warnings)
+    return Loaded(spec, out.warnings, doc.positions)

@@ -7,9 +7,11 @@ from pathlib import Path
 import re
 
 from .core.findings import Finding, InputError
-from .emulator.node import node_check
+from .core.findings import Collector
+from .emulator.node import node_check, regex_errors
 from .generator import model as m
 from .generator.loader import Loaded, find_spec_files, load_spec
+from .generator.semantics import schema_patterns
 
 
 @dataclass
@@ -33,7 +35,7 @@ def load_workspace(specs_dir: Path, build_dir: Path, slugs: tuple[str, ...] = ()
         except InputError as exc:
             errors += exc.findings
             continue
-        problems = function_syntax(path.parent, loaded.spec)
+        problems = function_syntax(path.parent, loaded.spec) + pattern_syntax(str(path), loaded)
         if problems:
             errors += problems
             continue
@@ -54,6 +56,18 @@ def function_syntax(folder: Path, spec: m.Spec) -> list[Finding]:
             line, col, message = _syntax_error(checked.stderr)
             found.append(Finding(str(file), line, col, f"/functions/{function.name}", message))
     return found
+
+
+def pattern_syntax(file: str, loaded: Loaded) -> list[Finding]:
+    """Every `pattern` of the payload schema compiled as the handler compiles it (JavaScript, `u` flag): one that
+    only Python understands (`(?P<name>...)`) would make the handler throw on every request."""
+    found = list(schema_patterns(loaded.spec.webhook.payload, "/webhook/payload"))
+    out = Collector(file, loaded.positions)
+    for (pointer, pattern), error in zip(found, regex_errors([p for _, p in found])):
+        if error:
+            out.add(pointer, f"not a JavaScript regular expression, as the handler compiles it (u flag): {error}")
+    return out.findings
+
 
 
 def _syntax_error(stderr: str) -> tuple[int, int, str]:

@@ -107,3 +107,44 @@ def test_spec_text_never_runs_in_the_page_and_bad_text_is_located(path, cli, tmp
     body = page.split("\n---\n", 1)[1]  # front matter is YAML data, which Jekyll does not render
     live = body.replace("{% raw %}{{{% endraw %}", "").replace("{% raw %}{%{% endraw %}", "")
     assert [t for t in ("{{", "{%") if t in live] == []  # the partner template's own includes aside: none here
+
+
+@pytest.mark.parametrize("deployed", [False, True], ids=["tester", "deployed"])
+def test_a_proto_key_is_a_key_everywhere(deployed):
+    """Issue 12 item 7: a property named __proto__ was silently dropped (an assignment sets the prototype)."""
+    import specbuild
+    value = specbuild.spec(
+        webhook={"payload": {"type": "object", "properties": {"meta": {"type": "object"}, "v": {"type": "string"}}}},
+        events=[{"name": "Thing Happened", "description": "x", "properties": ["__proto__", "copy", "merged"]}],
+        properties={"__proto__": {"description": "An odd name.", "from": "v"},
+                    "copy": {"description": "The meta object.", "from": {"fields": "meta"}},
+                    "merged": {"description": "Merged.", "from": {"merge": ["meta", {"object": {"k": "v"}}]}}})
+    body = json.loads('{"v": "x", "meta": {"__proto__": {"polluted": true}, "a": 1}}')
+    (result,) = specbuild.run(value, dict(body=body), deployed=deployed)
+    assert result.error is None, result.error
+    assert result.calls[0]["properties"] == {"__proto__": "x", "copy": {"__proto__": {"polluted": True}, "a": 1},
+                                             "merged": {"__proto__": {"polluted": True}, "a": 1, "k": "x"}}
+
+
+@pytest.mark.parametrize("pattern, message", [
+    ("^(?P<id>[0-9]+)$", "not a JavaScript regular expression, as the handler compiles it (u flag): Invalid regular "
+                         "expression: /^(?P<id>[0-9]+)$/u: Invalid group"),
+    ("^a\\-b$", "not a JavaScript regular expression, as the handler compiles it (u flag): Invalid regular "
+                "expression: /^a\\-b$/u: Invalid escape"),
+    ("^(a+)+$", "'^(a+)+$' nests a quantifier in a quantified group, which backtracks exponentially on values that "
+                "almost match (^(a+)+$ took 6 s on 41 characters): write it without the nesting (^a+$)"),
+])
+def test_payload_patterns_are_checked_as_the_handler_runs_them(pattern, message, cli, tmp_path):
+    """Issue 12 item 7: Python-only regex syntax and patterns invalid in JavaScript's u mode generated handlers that
+    threw on every request; `^(a+)+$` made a 41-character id take 6 s."""
+    import yaml
+    import specbuild
+    value = specbuild.spec(events=[{"name": "Thing Happened", "description": "A thing."}],
+                           webhook={"payload": {"type": "object", "properties": {"id": {"type": "string",
+                                                                                        "pattern": pattern}}}})
+    folder = tmp_path / "specs" / "acme"
+    folder.mkdir(parents=True)
+    (folder / "source.yaml").write_text(yaml.safe_dump(value, sort_keys=False), encoding="utf-8")
+    result = cli("generate", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert f"specs/acme/source.yaml:16:9: error: /webhook/payload/properties/id/pattern: {message}" in result.stderr

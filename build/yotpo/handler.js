@@ -181,7 +181,7 @@ function properties(list, s) {
   const out = {};
   for (const p of list) {
     const v = typeof p === "string" ? value(SOURCE.properties[p], s) : value(p[1], s);
-    if (v !== undefined) out[typeof p === "string" ? p : p[0]] = v;
+    if (v !== undefined) put(out, typeof p === "string" ? p : p[0], v);
   }
   return out;
 }
@@ -193,7 +193,7 @@ function pairs(list, s) {
   for (const [k, e] of list) {
     const name = typeof k === "string" ? k : value(k, s);
     const v = value(e, s);
-    if (present(name) && v !== undefined) out[name] = v;
+    if (present(name) && v !== undefined) put(out, String(name), v);
   }
   return out;
 }
@@ -214,6 +214,13 @@ function dig(v, keys, from, s) {
     v = v[k];
   }
   return v;
+}
+
+// out[k] = v, except that a "__proto__" key (JSON.parse makes it an own key) stays a key: assigning it would set
+// the object's prototype and the key would vanish from the call.
+function put(out, k, v) {
+  if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
 }
 
 // Present: not undefined, not null, not the empty string (0 and false are present).

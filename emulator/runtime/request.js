@@ -73,7 +73,10 @@ function sortKeys(v) {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v === null || typeof v !== "object") return v;
   const out = {};
-  for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
+  for (const k of Object.keys(v).sort()) {
+    // a "__proto__" key stays a key (an assignment would set the prototype instead)
+    Object.defineProperty(out, k, { value: sortKeys(v[k]), enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 

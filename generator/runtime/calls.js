@@ -74,7 +74,7 @@ function properties(list, s) {
   const out = {};
   for (const p of list) {
     const v = typeof p === "string" ? value(SOURCE.properties[p], s) : value(p[1], s);
-    if (v !== undefined) out[typeof p === "string" ? p : p[0]] = v;
+    if (v !== undefined) put(out, typeof p === "string" ? p : p[0], v);
   }
   return out;
 }
@@ -86,7 +86,7 @@ function pairs(list, s) {
   for (const [k, e] of list) {
     const name = typeof k === "string" ? k : value(k, s);
     const v = value(e, s);
-    if (present(name) && v !== undefined) out[name] = v;
+    if (present(name) && v !== undefined) put(out, String(name), v);
   }
   return out;
 }

@@ -91,6 +91,6 @@ function sortKeys(v) {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (!isObject(v)) return v;
   const out = {};
-  for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
+  for (const k of Object.keys(v).sort()) put(out, k, sortKeys(v[k]));
   return out;
 }

@@ -295,7 +295,7 @@ function opObject(e, s) {
   const out = {};
   for (const k of Object.keys(e[1])) {
     const v = value(e[1][k], s);
-    if (v !== undefined) out[k] = v;
+    if (v !== undefined) put(out, k, v);
   }
   return out;
 }
@@ -304,7 +304,7 @@ function opFields(e, s) {
   const o = value(e[1], s);
   if (!isObject(o)) return undefined;
   const out = {};
-  for (const k of Object.keys(o)) if (!e[2].includes(k)) out[k] = o[k];
+  for (const k of Object.keys(o)) if (!e[2].includes(k)) put(out, k, o[k]);
   return out;
 }
 
@@ -312,9 +312,19 @@ function opMerge(e, s) {
   let out;
   for (let i = 1; i < e.length; i++) {
     const v = value(e[i], s);
-    if (isObject(v)) out = Object.assign(out || {}, v);
+    if (isObject(v)) {
+      out = out || {};
+      for (const k of Object.keys(v)) put(out, k, v[k]);
+    }
   }
   return out;
+}
+
+// out[k] = v, except that a "__proto__" key (JSON.parse makes it an own key) stays a key: assigning it would set
+// the object's prototype and the key would vanish from the call.
+function put(out, k, v) {
+  if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
 }
 
 // [each, array, item variable, index variable, filter, map]: undefined results are left out.

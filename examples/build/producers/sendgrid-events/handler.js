@@ -148,7 +148,7 @@ function properties(list, s) {
   const out = {};
   for (const p of list) {
     const v = typeof p === "string" ? value(SOURCE.properties[p], s) : value(p[1], s);
-    if (v !== undefined) out[typeof p === "string" ? p : p[0]] = v;
+    if (v !== undefined) put(out, typeof p === "string" ? p : p[0], v);
   }
   return out;
 }
@@ -160,7 +160,7 @@ function pairs(list, s) {
   for (const [k, e] of list) {
     const name = typeof k === "string" ? k : value(k, s);
     const v = value(e, s);
-    if (present(name) && v !== undefined) out[name] = v;
+    if (present(name) && v !== undefined) put(out, String(name), v);
   }
   return out;
 }
@@ -221,6 +221,13 @@ function isoTime(ms) {
 function opMd5(e, s) {
   const v = value(e[1], s);
   return typeof v === "string" ? crypto.createHash("md5").update(v, "utf8").digest("hex") : undefined;
+}
+
+// out[k] = v, except that a "__proto__" key (JSON.parse makes it an own key) stays a key: assigning it would set
+// the object's prototype and the key would vanish from the call.
+function put(out, k, v) {
+  if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
 }
 
 function opEquals(e, s) {
