@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.documents import Document, load_document, load_text
-from ..core.findings import Finding, NotFound
+from ..core.findings import Finding, NotFound, pointer_join
 from . import model as m
 from .build import ReadFile, build_spec
 from .metaschema import check_against_meta_schema
@@ -53,6 +53,20 @@ def load_spec_text(text: str, display: str, slug: str, name: str = "source.yaml"
     return _load(load_text(text, display, json_syntax=name.endswith(".json")), slug, name, read_file)
 
 
+def _strings(value, pointer: str):
+    """(pointer, text) of every string of a document, keys included (a key's pointer is its own)."""
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            child = pointer_join(pointer, key)
+            yield child, key
+            yield from _strings(item, child)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, pointer_join(pointer, i))
+
+
 def folder_reader(folder: Path) -> ReadFile:
     def read(name: str) -> str | None:
         try:
@@ -64,6 +78,12 @@ def folder_reader(folder: Path) -> ReadFile:
 
 def _load(doc: Document, folder: str, name: str, read_file: ReadFile) -> Loaded:
     out = doc.collector()
+    for pointer, text in _strings(doc.value, ""):
+        bad = next((ch for ch in text if "\ud800" <= ch <= "\udfff"), None)
+        if bad is not None:
+            out.add(pointer, f"holds a lone surrogate (\\u{ord(bad):04x}, half of a character): the handler and the "
+                             "page are UTF-8 files, which cannot hold it")
+    out.raise_if_errors()
     check_against_meta_schema(doc.value, out)
     out.raise_if_errors()
     check_raw(doc.value, out, folder_slug=folder)

@@ -148,3 +148,22 @@ def test_payload_patterns_are_checked_as_the_handler_runs_them(pattern, message,
     result = cli("generate", cwd=tmp_path)
     assert result.exit_code == 2
     assert f"specs/acme/source.yaml:16:9: error: /webhook/payload/properties/id/pattern: {message}" in result.stderr
+
+
+def test_hostile_replay_lines_are_located_or_run_never_internal_errors(cli, tmp_path):
+    """Issue 12 item 8: binary, latin-1, deep and big-integer lines ended replay with an internal error."""
+    handler = tmp_path / "h.js"
+    handler.write_text('async function onRequest(request) { Segment.track({ event: "Seen", userId: "u" }); }\n')
+    lines = [b'{"n": 123456789012345678901234567890}',           # past 64 bits: valid JSON, runs
+             b'{"n": ' + b"9" * 5000 + b"}",                      # 5,000 digits: valid JSON, runs
+             b'{"a": ' * 2000 + b"1" + b"}" * 2000,               # 2,000 levels: valid JSON, runs
+             b'{"name": "caf\xe9"}',                              # latin-1: located
+             b'\x00\x01\x02',                                     # binary: located
+             b'{"cut": "\\ud83d"}']                               # a lone surrogate, valid JSON: runs
+    path = tmp_path / "hostile.ndjson"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    result = cli("replay", handler, path, "--workers", 2)
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert "replayed 4 events from 6 lines" in result.stdout and "       4  track Seen" in result.stdout
+    assert f"invalid lines: 2\n  {path}:4:14: (root): not UTF-8 text: byte 14 is 0xe9\n" \
+           f"  {path}:5:1: (root): invalid JSON: Expecting value\n" in result.stdout
