@@ -167,3 +167,23 @@ def test_hostile_replay_lines_are_located_or_run_never_internal_errors(cli, tmp_
     assert "replayed 4 events from 6 lines" in result.stdout and "       4  track Seen" in result.stdout
     assert f"invalid lines: 2\n  {path}:4:14: (root): not UTF-8 text: byte 14 is 0xe9\n" \
            f"  {path}:5:1: (root): invalid JSON: Expecting value\n" in result.stdout
+
+
+def test_the_worker_holds_none_of_srcfns_secrets_and_cannot_signal_it(monkeypatch):
+    """Issue 12 item 11: `Buffer.constructor("return process")()` read SEGMENT_PUBLIC_API_TOKEN and SEGMENT_WRITE_KEY
+    from the worker's environment, and `process.kill(ppid)` killed srcfn."""
+    monkeypatch.setenv("SEGMENT_PUBLIC_API_TOKEN", "sgp_must_not_leak")
+    monkeypatch.setenv("SEGMENT_WRITE_KEY", "wk_must_not_leak")
+    handler = Handler("""
+      async function onRequest(request) {
+        const proc = Buffer.constructor("return process")();
+        let killed = "no";
+        try { proc.kill(proc.ppid, "SIGTERM"); killed = "yes"; } catch (err) { killed = err.message; }
+        Segment.track({ event: "E", userId: "u", properties: { env: Object.keys(proc.env).sort().join(","),
+          values: JSON.stringify(proc.env), killed } });
+      }""", "h.js")
+    with Emulator(handler, Options()) as emu:
+        (result,) = emu.run([webhook({})])
+    props = result.calls[0]["properties"]
+    assert "must_not_leak" not in props["values"] and "SEGMENT" not in props["env"]
+    assert props["killed"] == "process.kill is not available to Source Functions run by srcfn"

@@ -18,6 +18,12 @@ const { fetcher, settleBridged } = require("./fetch");
 const { send, writeLine, flush } = require("./output");
 const { Replay } = require("./replay");
 
+// Handlers can reach the real `process` (vm is not a sandbox): signalling is taken away, so a handler cannot
+// stop srcfn (`process.kill(process.ppid)`); the environment is already minimal (transport.py, WORKER_ENV).
+process.kill = () => {
+  throw new Error("process.kill is not available to Source Functions run by srcfn");
+};
+
 let sandbox = null;
 let options = null;
 let warmOnRequest = null;
