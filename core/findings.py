@@ -43,6 +43,10 @@ class NotFound(Exception):
     """A file, folder, spec or handler the user named does not exist; the message says what was looked for."""
 
 
+class WriteError(Exception):
+    """A file could not be written (a full or read-only disk); the message names it and what was left as it was."""
+
+
 @dataclass
 class Collector:
     """Gathers findings for one file; `raise_if_errors` ends loading when any is an error."""

@@ -11,7 +11,7 @@ import click
 
 from .emulator.errors import EmulatorError
 from .emulator.runner import ISOLATION_MODES, Options
-from .core.findings import InputError, NotFound
+from .core.findings import InputError, NotFound, WriteError
 from .core.segment import TIMEOUT_SECONDS
 
 from . import exit_codes, report
@@ -59,7 +59,7 @@ def user_errors(command):
             errors = report.count(exc.findings)
             click.echo(f"srcfn: {errors} error{'s' if errors != 1 else ''}; nothing was written.", err=True)
             sys.exit(exit_codes.USAGE)
-        except (NotFound, EmulatorError) as exc:
+        except (NotFound, WriteError, EmulatorError) as exc:
             click.echo(f"srcfn: {exc}", err=True)
             sys.exit(exit_codes.USAGE)
         except (click.exceptions.Exit, click.ClickException, SystemExit):

@@ -187,3 +187,48 @@ def test_the_worker_holds_none_of_srcfns_secrets_and_cannot_signal_it(monkeypatc
     props = result.calls[0]["properties"]
     assert "must_not_leak" not in props["values"] and "SEGMENT" not in props["env"]
     assert props["killed"] == "process.kill is not available to Source Functions run by srcfn"
+
+
+def test_generate_writes_every_file_or_none_and_parallel_runs_do_not_collide(cli, project, monkeypatch):
+    """Issue 12 item 12: parallel `generate` runs shared one temporary file name; a full disk or Ctrl-C left build/
+    half-updated with stray .tmp files, and a write error was an internal error."""
+    import os
+    import threading
+    from srcfn import generate as gen
+    from srcfn.workspace import load_workspace
+    build = project / "build"
+    for path in build.rglob("*.*"):
+        if path.is_file():
+            path.write_text("stale\n")
+    before = {p: p.read_bytes() for p in build.rglob("*") if p.is_file()}
+    real, calls = gen._stage, []
+
+    def disk_full(path, data):
+        calls.append(path)
+        if len(calls) == 5:
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+    monkeypatch.setattr(gen, "_stage", disk_full)
+    result = cli("generate", cwd=project)
+    assert result.exit_code == 2 and "internal error" not in result.output
+    assert f"srcfn: cannot write {calls[4]}: No space left on device; nothing was changed" \
+        in result.stderr
+    assert {p: p.read_bytes() for p in build.rglob("*") if p.is_file()} == before  # untouched, no .tmp left
+    monkeypatch.setattr(gen, "_stage", real)
+    ws = load_workspace(project / "specs", build)
+    errors = []
+
+    def run():
+        try:
+            gen.generate(ws)
+        except Exception as exc:  # noqa: BLE001 - the test reports any failure
+            errors.append(exc)
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert cli("check", "--no-fixtures", cwd=project).exit_code == 0
+    assert [p for p in build.rglob("*") if p.name.endswith(".tmp")] == []
+    assert oct((build / "yotpo" / "handler.js").stat().st_mode & 0o777) == oct(0o666 & ~gen._umask())
