@@ -15,6 +15,9 @@ from ..core.segment import PUBLIC_API
 from .retry import send_with_retries
 
 
+MAX_PAGES = 1000  # of 100 functions: far more than any workspace holds
+
+
 class PublicAPIError(Exception):
     def __init__(self, status: int | None, message: str):
         super().__init__(message)
@@ -40,38 +43,85 @@ class PublicAPI:
                                        f"after {self.attempts} attempts") from None
         if response.status_code >= 300:
             raise PublicAPIError(response.status_code, _explain(method, path, response))
-        return response.json() if response.content else {}
+        if not response.content:
+            return {}
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            kind = response.headers.get("Content-Type", "no Content-Type")
+            raise PublicAPIError(response.status_code, f"{method} {path}: HTTP {response.status_code} with a body that "
+                                                       f"is not a JSON object ({kind}): {response.text[:100]!r}")
+        return body
+
+    def answer(self, method: str, path: str, *keys: str, **kwargs: Any) -> Any:
+        """`keys` of the answer's JSON (data.function ...); an answer without them is a PublicAPIError."""
+        value = self.request(method, path, **kwargs)
+        for key in keys:
+            if not isinstance(value, dict) or key not in value:
+                raise PublicAPIError(None, f"{method} {path}: Segment's answer has no {'.'.join(keys)}")
+            value = value[key]
+        return value
 
     def functions(self, resource_type: str = "SOURCE", page_size: int = 100) -> Iterator[dict]:
-        """Every function of the workspace, following pagination cursors."""
+        """Every function of the workspace, following pagination cursors (a cursor met twice, or more than
+        MAX_PAGES pages, is an error rather than an endless loop)."""
         params: dict[str, Any] = {"resourceType": resource_type, "pagination.count": page_size}
-        while True:
-            data = self.request("GET", "/functions", params=params)["data"]
-            yield from data.get("functions", [])
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            data = self.answer("GET", "/functions", "data", params=params)
+            functions = data.get("functions", []) if isinstance(data, dict) else None
+            if not isinstance(functions, list):
+                raise PublicAPIError(None, "GET /functions: Segment's answer has no data.functions list")
+            yield from (_function(f, "GET /functions") for f in functions)
             cursor = (data.get("pagination") or {}).get("next")
             if not cursor:
                 return
+            if cursor in seen:
+                raise PublicAPIError(None, f"GET /functions: the pagination cursor {str(cursor)[:40]!r} came back "
+                                           "twice: Segment's listing does not end")
+            seen.add(cursor)
             params = {**params, "pagination.cursor": cursor}
+        raise PublicAPIError(None, f"GET /functions: more than {MAX_PAGES} pages: Segment's listing does not end")
 
     def get_function(self, function_id: str) -> dict:
-        return self.request("GET", f"/functions/{function_id}")["data"]["function"]
+        path = f"/functions/{function_id}"
+        return _function(self.answer("GET", path, "data", "function"), f"GET {path}")
 
     def create_function(self, body: dict) -> dict:
-        return self.request("POST", "/functions", json={**body, "resourceType": "SOURCE"})["data"]["function"]
+        found = self.answer("POST", "/functions", "data", "function", json={**body, "resourceType": "SOURCE"})
+        return _function(found, "POST /functions")
 
     def update_function(self, function_id: str, body: dict) -> dict:
-        return self.request("PATCH", f"/functions/{function_id}", json=body)["data"]["function"]
+        path = f"/functions/{function_id}"
+        return _function(self.answer("PATCH", path, "data", "function", json=body), f"PATCH {path}")
 
     def deploy_function(self, function_id: str) -> dict:
-        return self.request("POST", f"/functions/{function_id}/deploy")["data"]["functionDeployment"]
+        path = f"/functions/{function_id}/deploy"
+        deployment = self.answer("POST", path, "data", "functionDeployment")
+        if not isinstance(deployment, dict):
+            raise PublicAPIError(None, f"POST {path}: Segment's functionDeployment is not an object")
+        return deployment
+
+
+def _function(value: Any, where: str) -> dict:
+    """A function object as deploy reads it: an object with a string id (and, when present, a settings list)."""
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+        raise PublicAPIError(None, f"{where}: Segment's answer holds a function without a string id")
+    if not isinstance(value.get("settings", []), list) or not all(isinstance(s, dict) for s in value.get("settings", [])):
+        raise PublicAPIError(None, f"{where}: Segment's answer holds a function whose settings are not a list of objects")
+    return value
 
 
 def _explain(method: str, path: str, response: requests.Response) -> str:
     try:
-        errors = response.json().get("errors") or []
-        detail = "; ".join(e.get("message", "") for e in errors if isinstance(e, dict)) or response.text[:300]
+        body = response.json()
     except ValueError:
-        detail = response.text[:300]
+        body = None
+    errors = body.get("errors") if isinstance(body, dict) else None
+    messages = [str(e.get("message", "")) for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+    detail = "; ".join(messages) or response.text[:300]
     hint = {401: "the token is missing, wrong or expired (SEGMENT_PUBLIC_API_TOKEN)",
             403: "the token lacks the permission for this (it needs Workspace Owner or Functions Admin)",
             404: "not found", 422: "Segment refused the request", 429: "rate limited"}.get(response.status_code, "")
