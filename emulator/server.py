@@ -11,6 +11,7 @@ emulator on the new version: editing the handler (or the spec) takes effect with
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import json
 import queue
 import threading
@@ -69,6 +70,7 @@ class Dispatcher(threading.Thread):
         self.poll, self.options, self.on_result, self.on_reload = poll, options, on_result, on_reload
         self.on_error = on_error
         self.failed_version: object = None
+        self.last_error: str | None = None
         self.jobs: queue.Queue = queue.Queue()
         self.served: Served | None = None
         self.emulator: Emulator | None = None
@@ -110,8 +112,12 @@ class Dispatcher(threading.Thread):
             if self.emulator is None:
                 raise
             self.failed_version = served.version if served else None
-            self.on_error(f"{exc}; still serving the previous version")
+            message = f"{exc}; still serving the previous version"
+            if message != self.last_error:  # polled every 0.5 s: the same problem is reported once
+                self.on_error(message)
+                self.last_error = message
             return
+        self.last_error = None
         old, self.emulator = self.emulator, emulator
         if old:
             old.close()
@@ -132,6 +138,28 @@ class Dispatcher(threading.Thread):
 
     def stop(self) -> None:
         self.stopping.set()
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the listen backlog (5 by default reset 27 of 6,400 requests at 64 clients)
+
+
+def _host_name(header: str) -> str:
+    """The host of a Host header, without its port (`[::1]:8787` → `::1`)."""
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def _local_host(host: str) -> bool:
+    """localhost, or an IP address: a DNS rebinding attack needs a domain name of its own."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
 
 
 def make_server(host: str, port: int, dispatcher: Dispatcher, recorder: Recorder) -> ThreadingHTTPServer:
@@ -161,7 +189,11 @@ def make_server(host: str, port: int, dispatcher: Dispatcher, recorder: Recorder
             if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
                 self.close_connection = True
                 return self._reply(411, {"error": "send the body with a Content-Length"})
-            length = int(self.headers.get("Content-Length") or 0)
+            declared = self.headers.get("Content-Length") or "0"
+            if not declared.isascii() or not declared.isdigit():  # "-1", "abc": the body's end is unknown
+                self.close_connection = True
+                return self._reply(400, {"error": f"Content-Length must be a number of bytes, not {declared[:40]!r}"})
+            length = int(declared)
             if length > MAX_PAYLOAD_BYTES:  # refused unread, as Segment refuses it; the connection is not reused
                 self.close_connection = True
                 limit = f"{MAX_PAYLOAD_BYTES} ({MAX_PAYLOAD_BYTES // 1024} KiB)"
@@ -190,6 +222,11 @@ def make_server(host: str, port: int, dispatcher: Dispatcher, recorder: Recorder
         def _calls(self) -> bool:
             if self.path.split("?")[0] != "/_srcfn/calls":
                 return False
+            host = _host_name(self.headers.get("Host", ""))
+            if not _local_host(host):  # a page whose domain was rebound to 127.0.0.1 must not read the calls
+                self._reply(403, {"error": f"Host {host!r} is not allowed for /_srcfn/calls: use localhost or an "
+                                           "IP address (DNS rebinding protection)"})
+                return True
             if self.command == "GET":
                 self._reply(200, recorder.snapshot())
             elif self.command == "DELETE":
@@ -205,6 +242,6 @@ def make_server(host: str, port: int, dispatcher: Dispatcher, recorder: Recorder
 
         do_POST = do_GET = do_PUT = do_PATCH = do_DELETE = do_HEAD = _any
 
-    server = ThreadingHTTPServer((host, port), Handler)
+    server = _Server((host, port), Handler)
     server.daemon_threads = True
     return server

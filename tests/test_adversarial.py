@@ -232,3 +232,38 @@ def test_generate_writes_every_file_or_none_and_parallel_runs_do_not_collide(cli
     assert cli("check", "--no-fixtures", cwd=project).exit_code == 0
     assert [p for p in build.rglob("*") if p.name.endswith(".tmp")] == []
     assert oct((build / "yotpo" / "handler.js").stat().st_mode & 0o777) == oct(0o666 & ~gen._umask())
+
+
+def _raw_request(port: int, text: bytes) -> str:
+    import socket
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(text)
+        return sock.recv(65536).decode("utf-8", "replace")
+
+
+def test_serves_http_edge(tmp_path):
+    """Issue 12 item 9: `Content-Length: -1` bypassed the 512 KiB limit, `Content-Length: abc` printed a traceback and
+    left the connection unanswered, /_srcfn/calls answered any Host (DNS rebinding), the listen backlog was 5, and a
+    deleted spec printed the same error every 0.5 s."""
+    import shutil
+    import time
+    import requests
+    from benchmarks.serve_load import Serve
+    from srcfn.emulator.server import _Server
+    assert _Server.request_queue_size == 128
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "specs" / "klaviyo", project / "specs" / "klaviyo")
+    with Serve("klaviyo", "--specs", "specs", cwd=project) as server:
+        for declared in (b"-1", b"abc"):
+            reply = _raw_request(server.port, b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                                              b"\r\nContent-Length: " + declared + b"\r\n\r\n{}")
+            assert reply.startswith("HTTP/1.1 400 ")
+            assert f"Content-Length must be a number of bytes, not '{declared.decode()}'" in reply
+        rebound = requests.get(server.url + "/_srcfn/calls", headers={"Host": "attacker.example:8787"}, timeout=10)
+        assert rebound.status_code == 403 and "DNS rebinding" in rebound.json()["error"]
+        assert requests.get(server.url + "/_srcfn/calls", headers={"Host": "localhost"}, timeout=10).status_code == 200
+        assert requests.post(server.url + "/", json={}, timeout=10).status_code == 400  # the emulator runs
+        shutil.rmtree(project / "specs" / "klaviyo")
+        time.sleep(2.5)  # five polls
+    assert not any("Traceback" in line for line in server.errors + server.output)
+    assert sum("no spec for 'klaviyo'" in line for line in server.errors) == 1, server.errors
