@@ -267,3 +267,33 @@ def test_serves_http_edge(tmp_path):
         time.sleep(2.5)  # five polls
     assert not any("Traceback" in line for line in server.errors + server.output)
     assert sum("no spec for 'klaviyo'" in line for line in server.errors) == 1, server.errors
+
+
+BOMB = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{k}: &{k} [{', '.join(['*' + p] * 10)}]\n" for p, k in zip("abcdef", "bcdefg"))
+
+
+@pytest.mark.parametrize("name, front, body, finding", [
+    ("alias-bomb", BOMB, "", "front-matter front matter is not valid YAML: the document holds more than 200,000 values "
+                             "(YAML aliases expanding?)"),
+    ("deep", "a: " + "[" * 3000 + "]" * 3000 + "\n", "", "front-matter front matter is not valid YAML: nested deeper "
+                                                          "than 64 levels"),
+    ("huge-number", "n: " + "9" * 5000 + "\n", "", "front-matter front matter is not valid YAML: a number of 5000 "
+                                                   "characters (at most 100)"),
+    ("brackets", "title: Acme Source\n", "[Acme](https://acme.example.com/) is " + "[" * 100_000, None),
+    ("link-openers", "title: Acme Source\n", "[Acme](https://acme.example.com/) is " + "[a](" * 25_000, None),
+])
+def test_hostile_pages_are_read_in_bounded_time_with_located_findings(name, front, body, finding, tmp_path):
+    """Issue 12 item 14: front-matter bombs hung lint and import, deep nesting and huge numbers crashed them, and
+    import was quadratic on bracket-heavy pages (110 KB took over 30 s). A hang fails the 60 s bound below."""
+    import subprocess
+    import sys
+    page = tmp_path / f"{name}.md"
+    page.write_text(f"---\n{front}---\n\n{body}\n\n## Getting started\n", encoding="utf-8")
+    for command in (["lint", str(page)], ["import", str(page), "--out", str(tmp_path / "out")]):
+        run = subprocess.run([sys.executable, "-m", "srcfn", *command], capture_output=True, text=True, timeout=60)
+        assert run.returncode in (0, 1, 2), run.stderr  # 2: import refuses a page it cannot read, located
+        assert "internal error" not in run.stdout + run.stderr
+    lint = subprocess.run([sys.executable, "-m", "srcfn", "lint", str(page)], capture_output=True, text=True, timeout=60)
+    if finding:
+        assert f"{page}:1:1: {finding}" in lint.stdout

@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-import yaml
 from markdown_it import MarkdownIt
 
+from ...core.documents import load_text
+from ...core.findings import InputError
 from ..markdown import liquid_text
 
 _md = MarkdownIt("commonmark").enable("table")
@@ -61,10 +62,14 @@ def _front_matter(lines: list[str]) -> tuple[dict, dict[str, int], str | None, i
     if end is None:
         return {}, {}, "front matter opened with --- is never closed", 0
     keys = {m.group(1): i + 1 for i, line in enumerate(lines[:end]) if (m := re.match(r"^([A-Za-z_][\w-]*)\s*:", line))}
-    try:
-        value = yaml.safe_load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError as exc:
-        return {}, keys, f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", end + 1
+    text = "\n".join(lines[1:end])
+    if not text.strip():
+        return {}, keys, None, end + 1
+    try:  # srcfn's document reader: its limits (depth, aliases, numbers) hold for front matter too
+        value = load_text(text, "front matter").value
+    except InputError as exc:
+        message = exc.findings[0].message.removeprefix("invalid YAML: ")
+        return {}, keys, f"front matter is not valid YAML: {message}", end + 1
     if not isinstance(value, dict):
         return {}, keys, "front matter must be a mapping of keys", end + 1
     return value, keys, None, end + 1
