@@ -140,6 +140,9 @@ class Dispatcher(threading.Thread):
         self.stopping.set()
 
 
+DRAIN_BYTES = 4 * MAX_PAYLOAD_BYTES  # a body this far over the limit is read and dropped; a bigger one is not read
+
+
 class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # the listen backlog (5 by default reset 27 of 6,400 requests at 64 clients)
 
@@ -181,6 +184,8 @@ def make_server(host: str, port: int, dispatcher: Dispatcher, recorder: Recorder
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
+            if self.close_connection:  # say so: a client reusing the connection would find it closed
+                self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
@@ -194,8 +199,11 @@ def make_server(host: str, port: int, dispatcher: Dispatcher, recorder: Recorder
                 self.close_connection = True
                 return self._reply(400, {"error": f"Content-Length must be a number of bytes, not {declared[:40]!r}"})
             length = int(declared)
-            if length > MAX_PAYLOAD_BYTES:  # refused unread, as Segment refuses it; the connection is not reused
+            if length > MAX_PAYLOAD_BYTES:  # refused, as Segment refuses it; the connection is not reused
                 self.close_connection = True
+                left = length if length <= DRAIN_BYTES else 0  # read and dropped, so a client still sending
+                while left > 0 and (chunk := self.rfile.read(min(1 << 16, left))):  # can read the answer
+                    left -= len(chunk)
                 limit = f"{MAX_PAYLOAD_BYTES} ({MAX_PAYLOAD_BYTES // 1024} KiB)"
                 return self._reply(413, {"status": 413, "error": {"type": "PayloadTooLarge", "category": REQUEST_REJECTED,
                                          "message": f"the payload is {length} bytes; Segment accepts at most {limit}"}})

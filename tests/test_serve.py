@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from benchmarks.serve_load import ECHO, Serve, load
+from benchmarks.serve_load import ECHO, POISON, Serve, load, lost, misattributed
 from srcfn.emulator.fixtures import discover, load_fixture
 from srcfn.clients.tracking_api import Forwarder
 from srcfn.emulator.runner import Options
@@ -114,8 +114,23 @@ def test_load_2000_requests_from_8_clients_nothing_lost_or_misattributed(tmp_pat
         outcomes, _ = load(server.port, clients=8, total=2000)
         recorded = requests.get(server.url + "/_srcfn/calls", timeout=30).json()["calls"]
     assert len(outcomes) == 2000
-    assert all(status == 200 and got == ident for ident, status, got in outcomes)
-    assert sorted(c["messageId"] for c in recorded) == sorted(ident for ident, _, _ in outcomes)
+    assert all(status == 200 and got == ident for ident, status, got, _ in outcomes)
+    assert sorted(c["messageId"] for c in recorded) == sorted(ident for ident, _, _, _ in outcomes)
+
+
+def test_poison_requests_mixed_into_the_load_get_their_status_and_harm_no_other(tmp_path):
+    """Issue 12: 70 KB logs, runaways and oversized bodies among 2,000 requests from 8 clients: each poison request
+    gets its documented status (200, 504, 413); no other request is lost or given another's result."""
+    handler = tmp_path / "echo.js"
+    handler.write_text(ECHO)
+    with Serve(str(handler), "--timeout", "0.5") as server:
+        outcomes, _ = load(server.port, clients=8, total=2000, poison=True)
+        recorded = requests.get(server.url + "/_srcfn/calls", timeout=30).json()["calls"]
+    assert len(outcomes) == 2000 and lost(outcomes) == 0 and misattributed(outcomes) == 0
+    statuses = {kind: sorted({s for _, s, _, k in outcomes if k == kind}) for kind in POISON}
+    assert statuses == {kind: [status] for kind, (_, status) in POISON.items()}
+    emitted = sorted(ident for ident, _, _, kind in outcomes if kind in ("normal", "log"))
+    assert sorted(c["messageId"] for c in recorded) == emitted
 
 
 def test_bad_spec_or_missing_write_key_stop_before_listening(cli, project):
