@@ -297,3 +297,23 @@ def test_hostile_pages_are_read_in_bounded_time_with_located_findings(name, fron
     lint = subprocess.run([sys.executable, "-m", "srcfn", "lint", str(page)], capture_output=True, text=True, timeout=60)
     if finding:
         assert f"{page}:1:1: {finding}" in lint.stdout
+
+
+def test_warm_mode_drops_a_late_call_instead_of_giving_it_to_the_next_invocation():
+    """Issue 12 item 10: in warm mode a late callback of fixture A was attributed to fixture B."""
+    handler = Handler("""
+      async function onRequest(request) {
+        const b = request.json();
+        if (b.first) {  // work that outlives the invocation: it ends while the next one runs
+          let chain = Promise.resolve();
+          for (let i = 0; i < 50; i++) chain = chain.then(() => null);
+          chain.then(() => Segment.track({ event: "Late From First", userId: "a" }));
+          return;
+        }
+        for (let i = 0; i < 200; i++) await null;
+        Segment.track({ event: "Second", userId: "b" });
+      }""", "warm.js")
+    with Emulator(handler, Options(isolation="warm")) as emu:
+        first, second = emu.run([webhook({"first": True}), webhook({"second": True})])
+    assert first.calls == []
+    assert [c["event"] for c in second.calls] == ["Second"]

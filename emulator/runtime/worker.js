@@ -11,6 +11,7 @@
 //        {op: "fetch", id, fid, request: {url, method, headers, body}}
 // Results may arrive out of order; `id` pairs them with their invocation.
 
+const { AsyncLocalStorage } = require("async_hooks");
 const { Sandbox } = require("./sandbox");
 const { Invocation, BINDINGS } = require("./invocation");
 const { buildRequest } = require("./request");
@@ -28,6 +29,7 @@ let sandbox = null;
 let options = null;
 let warmOnRequest = null;
 let warmCurrent = null;
+const warmStore = new AsyncLocalStorage();
 let warmChain = Promise.resolve();
 
 function describe(err) {
@@ -100,16 +102,21 @@ function invoke(msg) {
       err.outcome = "Timeout";
       finish(err, true);
     }, options.timeout_ms);
-    try {
-      const request = built.request;
-      const onRequest = run(slot, inv);
-      if (typeof onRequest !== "function") {
-        throw new ReferenceError("onRequest is not defined: a Source Function defines `async function onRequest(request, settings)` at top level");
+    const start = () => {
+      try {
+        const onRequest = run(slot, inv);
+        if (typeof onRequest !== "function") {
+          throw new ReferenceError("onRequest is not defined: a Source Function defines `async function onRequest(request, settings)` at top level");
+        }
+        Promise.resolve(onRequest(built.request, msg.settings || {})).then(() => finish(null, false, false), (err) => finish(err, false));
+      } catch (err) {
+        finish(err, false);
       }
-      Promise.resolve(onRequest(request, msg.settings || {})).then(() => finish(null, false, false), (err) => finish(err, false));
-    } catch (err) {
-      finish(err, false);
-    }
+    };
+    // Warm mode: everything the invocation sets off (promise chains, callbacks) carries it along, so a callback
+    // that outlives it finds it closed instead of finding the next invocation.
+    if (sandbox.isolation === "warm") warmStore.run(inv, start);
+    else start();
   });
 }
 
@@ -136,9 +143,13 @@ function run(slot, inv) {
   return slot.factory(...inv.bindings());
 }
 
-// Warm mode: the top level ran once, so its bindings forward to the invocation running now.
+// Warm mode: the top level ran once, so its bindings forward to the invocation whose work is running (the async
+// context's), not to whichever invocation started last.
 function delegate(name) {
-  const current = () => warmCurrent && !warmCurrent.closed ? warmCurrent.api : null;
+  const current = () => {
+    const inv = warmStore.getStore() || warmCurrent;
+    return inv && !inv.closed ? inv.api : null;
+  };
   if (name === "Segment" || name === "console") {
     return new Proxy({}, {
       get(_, prop) {
