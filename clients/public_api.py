@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from ..core.segment import PUBLIC_API
-from .retry import send_with_retries
+from .retry import NETWORK_ATTEMPTS, network_cause, send_with_retries
 
 
 MAX_PAGES = 1000  # of 100 functions: far more than any workspace holds
@@ -37,10 +38,12 @@ class PublicAPI:
         def send() -> requests.Response:
             return self.session.request(method, self.base + path, timeout=30, **kwargs)
         try:
-            response = send_with_retries(send, self.attempts, self.backoff, self.sleep)
+            response = send_with_retries(send, self.attempts, self.backoff, self.sleep, quick_network=True)
         except requests.RequestException as exc:
-            raise PublicAPIError(None, f"{method} {path}: network failure ({type(exc).__name__}) "
-                                       f"after {self.attempts} attempts") from None
+            host = urlsplit(self.base).hostname or self.base
+            tries = min(self.attempts, NETWORK_ATTEMPTS)
+            raise PublicAPIError(None, f"{method} {path}: cannot reach {host}: {network_cause(exc, host)} "
+                                       f"({tries} attempt{'s' if tries != 1 else ''})") from None
         if response.status_code >= 300:
             raise PublicAPIError(response.status_code, _explain(method, path, response))
         if not response.content:

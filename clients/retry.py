@@ -9,6 +9,8 @@ from collections.abc import Callable
 import requests
 
 RETRIED = {429, 500, 502, 503, 504}
+NETWORK_ATTEMPTS = 2    # interactive commands (deploy) try a host they cannot reach twice, not for 15 s
+NETWORK_BACKOFF = 0.5   # seconds between those attempts
 MAX_RETRY_AFTER = 60.0  # seconds: a longer (or infinite, `1e400`) Retry-After is waited this long, then retried
 
 
@@ -22,9 +24,10 @@ class Interrupted(Exception):
 
 def send_with_retries(send: Callable[[], requests.Response], attempts: int, backoff: float,
                       sleep: Callable[[float], None] | None = None,
-                      stop: threading.Event | None = None) -> requests.Response:
+                      stop: threading.Event | None = None, quick_network: bool = False) -> requests.Response:
     """The first answer that is not retried; after the last attempt, that answer or the network error. With
-    `stop`, waits end when it is set, and no further attempt is made (Interrupted)."""
+    `stop`, waits end when it is set, and no further attempt is made (Interrupted). `quick_network`: a network
+    error is retried NETWORK_ATTEMPTS times NETWORK_BACKOFF apart (someone is waiting), not with the backoff."""
     sleep = sleep or (stop.wait if stop is not None else _sleep)  # looked up per call, so tests can replace it
     for attempt in range(attempts):
         if attempt and stop is not None and stop.is_set():
@@ -33,15 +36,31 @@ def send_with_retries(send: Callable[[], requests.Response], attempts: int, back
         try:
             response = send()
         except requests.RequestException:
-            if last:
+            if last or (quick_network and attempt + 1 >= NETWORK_ATTEMPTS):
                 raise
-            sleep(backoff * 2 ** attempt)
+            sleep(NETWORK_BACKOFF if quick_network else backoff * 2 ** attempt)
             continue
         if response.status_code not in RETRIED or last:
             return response
         wait = _retry_after(response)
         sleep(wait if wait is not None else backoff * 2 ** attempt)
     raise AssertionError("unreachable: attempts must be >= 1")
+
+
+def network_cause(exc: requests.RequestException, host: str) -> str:
+    """What went wrong reaching `host`, and what to try, in one line."""
+    text = f"{exc!r} {exc}"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return (f"TLS with {host} failed: a proxy that intercepts HTTPS needs its certificate authority in "
+                "REQUESTS_CA_BUNDLE")
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"{host} did not answer in time: check the network or a proxy (HTTPS_PROXY)"
+    if any(m in text for m in ("NameResolutionError", "Name or service not known", "nodename nor servname",
+                               "getaddrinfo failed", "Temporary failure in name resolution")):
+        return f"the name {host} does not resolve (DNS): check the network connection, a proxy (HTTPS_PROXY), or --region"
+    if "Connection refused" in text or "ConnectionRefusedError" in text:
+        return f"{host} refused the connection: a firewall or a proxy (HTTPS_PROXY) may be in the way"
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
 def _sleep(seconds: float) -> None:

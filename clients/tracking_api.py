@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from urllib.parse import urlsplit
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
 
 from ..core.segment import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, TRACKING_API_BATCH
-from .retry import RETRIED, Interrupted, send_with_retries
+from .retry import RETRIED, Interrupted, network_cause, send_with_retries
 
 
 TIMEOUT = 10  # seconds per request: also bounds how long stopping can wait for one in flight
@@ -72,7 +73,8 @@ class Forwarder:
         except Interrupted as exc:
             return f"not delivered: srcfn stopped while retrying ({exc})"
         except requests.RequestException as exc:
-            return f"network error: {type(exc).__name__} (after {self.attempts} attempts)"
+            host = urlsplit(TRACKING_API_BATCH[self.region]).hostname
+            return f"network error: {network_cause(exc, host)} (after {self.attempts} attempts)"
         if response.status_code < 300:
             return None
         retried = f" (after {self.attempts} attempts)" if response.status_code in RETRIED else ""

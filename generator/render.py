@@ -1,6 +1,7 @@
 """Render a spec into the files of `build/<slug>/`; one function per output, all pure."""
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 import jinja2
@@ -29,8 +30,14 @@ def render_page(spec: m.Spec) -> str:
     return jinja_environment().get_template("index.md.jinja").render(page_context(spec))
 
 
+_CODE_HASH = "{code sha256}"
+
+
 def render_handler(spec: m.Spec) -> str:
-    return jinja_environment().get_template("handler.js.jinja").render(handler_context(spec))
+    """The handler; its header carries the sha256 of its own code, so an edit that changes only the page (a
+    description) leaves handler.js byte for byte as it was and needs no redeploy."""
+    text = jinja_environment().get_template("handler.js.jinja").render({**handler_context(spec), "sha256": _CODE_HASH})
+    return text.replace(_CODE_HASH, hashlib.sha256(text.encode("utf-8")).hexdigest(), 1)
 
 
 def render_all(spec: m.Spec) -> dict[str, str]:

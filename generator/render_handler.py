@@ -23,7 +23,6 @@ def handler_context(spec: m.Spec) -> dict:
     context = {
         "slug": spec.source.slug,  # the meta-schema restricts slugs to [a-z0-9-]: safe in a comment
         "spec_path": spec.path,
-        "sha256": spec.sha256,
         "source": js_data(source),
         "ops": js_data({op: Raw(_op_function(op)) for op in ops}),
         "make": js_data({kind: Raw(MAKERS[kind]) for kind in _entry_kinds(spec.entries)}),
@@ -232,6 +231,6 @@ def _op_function(op: str) -> str:
 def _generated_code(context: dict, validators: str) -> str:
     """The handler's own code (template and validators), for finding the runtime declarations it uses."""
     from .render import jinja_environment
-    text = jinja_environment().get_template("handler.js.jinja").render({**context, "runtime": "", "validators": ""})
+    text = jinja_environment().get_template("handler.js.jinja").render({**context, "runtime": "", "validators": "", "sha256": ""})
     return text + validators
 

@@ -152,11 +152,31 @@ def test_persistent_429_gives_up(cli, project, api, monkeypatch):
     assert "HTTP 429 (rate limited): slow down" in result.stderr
 
 
-def test_network_failure(cli, project, api):
-    api.get(f"{API}/functions", body=requests.ConnectionError("no route to host"))
+@pytest.mark.parametrize("error, cause", [
+    (requests.ConnectionError("HTTPSConnectionPool(host='api.segmentapis.com', port=443): Max retries exceeded "
+                              "(Caused by NameResolutionError(\"Failed to resolve 'api.segmentapis.com'\"))"),
+     "the name api.segmentapis.com does not resolve (DNS): check the network connection, a proxy (HTTPS_PROXY), or "
+     "--region"),
+    (requests.ConnectionError("NewConnectionError: [Errno 111] Connection refused"),
+     "api.segmentapis.com refused the connection: a firewall or a proxy (HTTPS_PROXY) may be in the way"),
+    (requests.exceptions.SSLError("certificate verify failed: self-signed certificate in certificate chain"),
+     "TLS with api.segmentapis.com failed: a proxy that intercepts HTTPS needs its certificate authority in "
+     "REQUESTS_CA_BUNDLE"),
+    (requests.exceptions.ConnectTimeout("timed out"),
+     "api.segmentapis.com did not answer in time: check the network or a proxy (HTTPS_PROXY)"),
+    (requests.ConnectionError("no route to host"), "ConnectionError: no route to host"),
+])
+def test_network_failures_name_the_host_and_the_cause_after_two_quick_attempts(cli, project, api, monkeypatch,
+                                                                                error, cause):
+    """Issue 13: without network, deploy waited 15.4 s, then named neither the host nor the cause."""
+    waits = []
+    monkeypatch.setattr("srcfn.clients.retry._sleep", waits.append)
+    api.get(f"{API}/functions", body=error)
+    api.get(f"{API}/functions", body=error)
     result = cli("deploy", "yotpo", cwd=project)
     assert result.exit_code == 3
-    assert "GET /functions: network failure (ConnectionError) after 5 attempts" in result.stderr
+    assert result.stderr.strip() == f"srcfn: GET /functions: cannot reach api.segmentapis.com: {cause} (2 attempts)"
+    assert waits == [0.5] and len(api.calls) == 2
 
 
 def test_eu_region_uses_the_eu_api(cli, project, api):
