@@ -67,7 +67,9 @@ def test_init_scaffolds_a_spec_that_generate_and_check_accept(cli, tmp_path):
     check = cli("check", cwd=tmp_path)
     assert check.exit_code == 0, check.output
     page = (tmp_path / "build" / "acme-mail" / "index.md").read_text()
-    assert page.startswith("---\ntitle: Acme Mail Source\nhidden: true\n---\n")
+    # the documented defaults (issue 13): public, both regions: no hidden flag, no region-unsupported include
+    assert page.startswith("---\ntitle: Acme Mail Source\n---\n\n[Acme Mail](")
+    assert "region-unsupported" not in page
 
 
 def test_init_never_overwrites(cli, tmp_path):
