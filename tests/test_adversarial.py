@@ -317,3 +317,17 @@ def test_warm_mode_drops_a_late_call_instead_of_giving_it_to_the_next_invocation
         first, second = emu.run([webhook({"first": True}), webhook({"second": True})])
     assert first.calls == []
     assert [c["event"] for c in second.calls] == ["Second"]
+
+
+def test_a_busy_microtask_loop_is_a_timeout_of_its_own_fixture():
+    """Issue 12 item 10: a busy microtask loop (`for (;;) await null`) was reported as OutOfMemory."""
+    handler = Handler("""
+      async function onRequest(request) {
+        if (request.json().spin) { for (;;) { await null; } }
+        Segment.track({ event: "Fine", userId: "u" });
+      }""", "micro.js")
+    with Emulator(handler, Options(timeout=0.5)) as emu:
+        spin, fine = emu.run([webhook({"spin": True}), webhook({})])
+    assert (spin.error["type"], spin.error["category"], spin.error["status"]) == ("Timeout", "Retry", 504)
+    assert spin.error["message"] == "the handler did not finish within 500 ms (its event loop was blocked; worker replaced)"
+    assert [c["event"] for c in fine.calls] == ["Fine"]
