@@ -76,9 +76,9 @@ def write_all(files: dict[Path, bytes]) -> None:
 def _stage(path: Path, data: bytes) -> str:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, _MODE)  # mkstemp makes 0600 files; generated files are ordinary ones
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, _MODE)  # mkstemp makes 0600 files; generated files are ordinary ones
     except BaseException:
         os.unlink(tmp)
         raise

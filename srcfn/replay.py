@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import queue
 import signal
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -49,8 +50,9 @@ def replay(handler: Handler | Path, path: Path, options: Options, plan: Tracking
 
 def _in_processes(handler: Handler, path: Path, ranges: list[tuple[int, int]], options: Options,
                   plan: TrackingPlan | None, progress: Callable[[int], None]) -> Tally:
-    # fork starts a range in milliseconds (spawn re-imports srcfn: ~0.5 s each); only safe without other threads
-    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    # fork starts a range in milliseconds (spawn re-imports srcfn: ~0.5 s each); only safe on Linux (macOS system
+    # libraries are not fork-safe) and without other threads
+    forkable = sys.platform.startswith("linux") and threading.active_count() == 1
     context = multiprocessing.get_context("fork" if forkable else "spawn")
     inbox = context.Queue()
     raw_plan = plan.raw if plan is not None else None
