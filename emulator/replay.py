@@ -117,8 +117,7 @@ class _Driver:
         self.checkpoint = (start, 0)  # every line before this byte (the first N lines) has its result
         self.counted: set[int] = set()  # lines past the checkpoint that have their result
         self.fixtures: dict[int, Fixture] = {}  # lines run as fixtures the driver converted
-        settings = self.options.settings
-        self.redactor = Redactor.of(settings, self.options.sensitive)
+        self.redactor = Redactor.of(self.options.settings, self.options.sensitive)
 
     def run(self) -> Tally:
         o = self.options
@@ -186,11 +185,15 @@ class _Driver:
         self.emu.worker.send(reply)
 
     def _advance(self, byte: int, line: int) -> None:
+        self._report(byte)
+        self.checkpoint = (byte, line)
+        self.counted = {n for n in self.counted if n > line}
+
+    def _report(self, byte: int) -> None:
+        """Move the progress bar to `byte`."""
         if byte > self.reported:
             self.progress(byte - self.reported)
             self.reported = byte
-        self.checkpoint = (byte, line)
-        self.counted = {n for n in self.counted if n > line}
 
     def _finish_in_python(self) -> Tally:
         """The worker died or blocked: the rest of the range, from the checkpoint, in the Python-driven emulator."""
@@ -207,8 +210,7 @@ class _Driver:
                     numbers.append(number)
                     yield fixture
                 if after - self.reported > 1 << 18:
-                    self.progress(after - self.reported)
-                    self.reported = after
+                    self._report(after)
 
         for result in self.emu.run(fixtures()):
             result = result.shown()

@@ -93,19 +93,20 @@ def _in_processes(handler: Handler, path: Path, ranges: list[tuple[int, int]], o
 def _range_process(index: int, handler: Handler, path: Path, byte_range: tuple[int, int], options: Options,
                    raw_plan: dict | None, inbox) -> None:
     signal.signal(signal.SIGTERM, _interrupted)  # the parent stopping the replay: clean up as on Ctrl-C
-    pending = [0]
+    pending = 0
 
     def progress(n: int) -> None:  # batched: a message per ~256 KiB, not per line
-        pending[0] += n
-        if pending[0] >= 1 << 18:
-            inbox.put(("progress", index, pending[0]))
-            pending[0] = 0
+        nonlocal pending
+        pending += n
+        if pending >= 1 << 18:
+            inbox.put(("progress", index, pending))
+            pending = 0
 
     try:
         plan = TrackingPlan(raw_plan) if raw_plan is not None else None
         tally = replay_range(handler, path, *byte_range, options, plan, progress)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        inbox.put(("progress", index, pending[0]))
+        inbox.put(("progress", index, pending))
         inbox.put(("done", index, tally_to_json(tally)))
     except KeyboardInterrupt:
         pass
@@ -151,6 +152,9 @@ SUMMARY_SCHEMA = {
 }
 
 
+_SUMMARY_VALIDATOR = jsonschema.Draft202012Validator(SUMMARY_SCHEMA)
+
+
 def merge_summaries(paths: list[Path]) -> tuple[Tally, str, int]:
     """The merged tally of `--summary-json` files of one input file, with that file's name and size; bad or
     mismatched summaries are located errors."""
@@ -162,7 +166,7 @@ def merge_summaries(paths: list[Path]) -> tuple[Tally, str, int]:
             findings += exc.findings
             continue
         out = doc.collector()
-        report_schema_errors(jsonschema.Draft202012Validator(SUMMARY_SCHEMA), doc.value, out)
+        report_schema_errors(_SUMMARY_VALIDATOR, doc.value, out)
         findings += out.findings
         if not out.errors:
             values.append((path, doc.value))

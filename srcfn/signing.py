@@ -152,9 +152,9 @@ class _Request:
             text = self.request["body"]
             if self.form:
                 self._body = {}
-                for k, v in parse_qsl(text, keep_blank_values=True):
-                    self._body[k] = v if k not in self._body else [*([self._body[k]] if isinstance(self._body[k], str)
-                                                                     else self._body[k]), v]
+                for k, v in parse_qsl(text, keep_blank_values=True):  # a repeated field: a list, as request.js
+                    before = self._body.get(k)
+                    self._body[k] = v if before is None else [*(before if isinstance(before, list) else [before]), v]
             else:
                 try:
                     self._body = json.loads(text)

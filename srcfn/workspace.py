@@ -29,18 +29,21 @@ def load_workspace(specs_dir: Path, build_dir: Path, slugs: tuple[str, ...] = ()
     """All specs loaded, or one InputError holding the findings of every bad file."""
     ws = Workspace(specs_dir, build_dir)
     errors: list[Finding] = []
+    files: list[str] = []
     for path in find_spec_files(specs_dir, slugs):
         try:
             loaded = load_spec(path, str(path))
         except InputError as exc:
             errors += exc.findings
             continue
-        problems = function_syntax(path.parent, loaded.spec) + pattern_syntax(str(path), loaded)
+        problems = function_syntax(path.parent, loaded.spec)
         if problems:
             errors += problems
             continue
         ws.loaded.append(loaded)
         ws.warnings += loaded.warnings
+        files.append(str(path))
+    errors += pattern_syntax(list(zip(files, ws.loaded)))
     if errors:
         raise InputError(errors)
     return ws
@@ -58,15 +61,18 @@ def function_syntax(folder: Path, spec: m.Spec) -> list[Finding]:
     return found
 
 
-def pattern_syntax(file: str, loaded: Loaded) -> list[Finding]:
-    """Every `pattern` of the payload schema compiled as the handler compiles it (JavaScript, `u` flag): one that
-    only Python understands (`(?P<name>...)`) would make the handler throw on every request."""
-    found = list(schema_patterns(loaded.spec.webhook.payload, "/webhook/payload"))
-    out = Collector(file, loaded.positions)
-    for (pointer, pattern), error in zip(found, regex_errors([p for _, p in found])):
+def pattern_syntax(specs: list[tuple[str, Loaded]]) -> list[Finding]:
+    """Every `pattern` of the specs' payload schemas compiled as the handler compiles it (JavaScript, `u` flag), in
+    one Node run: one that only Python understands (`(?P<name>...)`) would make the handler throw on every request."""
+    found = [(file, loaded, pointer, pattern) for file, loaded in specs
+             for pointer, pattern in schema_patterns(loaded.spec.webhook.payload, "/webhook/payload")]
+    findings = []
+    for (file, loaded, pointer, _), error in zip(found, regex_errors([pattern for *_, pattern in found])):
         if error:
+            out = Collector(file, loaded.positions)
             out.add(pointer, f"not a JavaScript regular expression, as the handler compiles it (u flag): {error}")
-    return out.findings
+            findings += out.findings
+    return findings
 
 
 

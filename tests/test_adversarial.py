@@ -192,7 +192,6 @@ def test_the_worker_holds_none_of_srcfns_secrets_and_cannot_signal_it(monkeypatc
 def test_generate_writes_every_file_or_none_and_parallel_runs_do_not_collide(cli, project, monkeypatch):
     """Issue 12 item 12: parallel `generate` runs shared one temporary file name; a full disk or Ctrl-C left build/
     half-updated with stray .tmp files, and a write error was an internal error."""
-    import os
     import threading
     from srcfn import generate as gen
     from srcfn.workspace import load_workspace
