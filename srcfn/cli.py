@@ -14,6 +14,7 @@ from .generator.metaschema import meta_schema_text
 from . import __version__, exit_codes, report
 from .check import find_stale, lint_rendered, render_workspace
 from .cli_deploy import deploy_command
+from .cli_diff import diff
 from .cli_pages import docs, import_pages, lint
 from .cli_run import emulate, replay, replay_merge, serve, test_fixtures
 from .fixture_runs import run_rendered
@@ -113,5 +114,5 @@ def init(slug: str, specs_dir: Path) -> None:
     click.echo(f"next: edit {specs_dir / slug / 'source.yaml'}, then run `srcfn generate {slug}`")
 
 
-for command in (emulate, test_fixtures, replay, replay_merge, serve, deploy_command, import_pages, lint, docs):
+for command in (emulate, test_fixtures, replay, replay_merge, serve, deploy_command, diff, import_pages, lint, docs):
     main.add_command(command)

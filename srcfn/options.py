@@ -64,6 +64,9 @@ def user_errors(command):
             sys.exit(exit_codes.USAGE)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:  # the reader went away (`srcfn ... | head`): stop quietly, as other tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(exit_codes.FINDINGS)
         except Exception as exc:  # a bug: say so plainly, keep the traceback for SRCFN_DEBUG=1
             if os.environ.get("SRCFN_DEBUG"):
                 raise

@@ -111,6 +111,9 @@ CASES = {
     "each_index": ({"each": "tags", "as": "t", "index": "k", "map": {"concat": ["$k", "$t"]}}, ["0a", "1b", "2c"]),
     "each_body_variable": ({"each": "tags", "as": "t", "map": "$body.status"}, ["paid", "paid", "paid"]),
     "function": ({"function": "double", "args": ["i"]}, 14),
+    # An operator's options may come before it (YAML and JSON keys have no order; a sorted dump puts `args` first).
+    "function_args_first": ({"args": ["i"], "function": "double"}, 14),
+    "each_options_first": ({"as": "t", "map": {"uppercase": "$t"}, "each": "tags"}, ["A", "B", "C"]),
     # Conditions, read through `if`.
     "exists": ({"if": {"exists": "middle"}, **YES_NO}, "no"),
     "exists_zero": ({"if": {"exists": "zero"}, **YES_NO}, "yes"),

@@ -51,7 +51,8 @@ def parse_value(raw: Any, ptr: str, scope: Scope) -> n.Expr | None:
         return _path(raw, ptr, scope)
     if not isinstance(raw, dict):  # a number, true, false or null stands for itself
         return n.Const(ptr, {"const": raw}, raw)
-    op = next(iter(raw))  # the meta-schema allows one operator key (and its options)
+    # The meta-schema allows one operator key and its options, in any order (`{args: [...], function: f}`).
+    op = next(key for key in raw if key in VALUES)
     return VALUES[op](raw, ptr, scope)
 
 
