@@ -20,7 +20,7 @@ from .cli_run import emulate, replay, replay_merge, serve, test_fixtures
 from .fixture_runs import run_rendered
 from .generate import generate as generate_files
 from .options import build_option, now_option, specs_option, user_errors
-from .scaffold import scaffold
+from .scaffold import copy_example, scaffold, shipped_examples
 from .workspace import load_workspace
 
 
@@ -104,13 +104,25 @@ def schema() -> None:
 
 
 @main.command()
-@click.argument("slug")
+@click.argument("slug", required=False)
 @specs_option
+@click.option("--from", "example", metavar="EXAMPLE",
+              help="Copy a shipped example (seeds/yotpo, producers/shopify-orders, ...; see --list) instead.")
+@click.option("--list", "list_examples", is_flag=True, help="List the shipped examples and exit.")
 @user_errors
-def init(slug: str, specs_dir: Path) -> None:
-    """Scaffold specs/SLUG/source.yaml and a fixture that generate and check accept as they are."""
-    for path in scaffold(specs_dir, slug):
+def init(slug: str | None, specs_dir: Path, example: str | None, list_examples: bool) -> None:
+    """Scaffold specs/SLUG/source.yaml and a fixture that generate and check accept as they are, or copy a
+    shipped example with --from (SLUG defaults to the example's)."""
+    if list_examples:
+        for name in shipped_examples():
+            click.echo(name)
+        return
+    if example is None and slug is None:
+        raise click.UsageError("give a SLUG, or --from EXAMPLE (see --list)")
+    created = copy_example(specs_dir, slug, example) if example else scaffold(specs_dir, slug)
+    for path in created:
         click.echo(f"created {path}")
+    slug = created[0].relative_to(specs_dir).parts[0]
     click.echo(f"next: edit {specs_dir / slug / 'source.yaml'}, then run `srcfn generate {slug}`")
 
 

@@ -111,3 +111,53 @@ def test_a_docs_only_edit_leaves_the_handler_unchanged(cli, project):
     assert result.exit_code == 0
     assert handler.read_bytes() == before
     assert "Edited." in (project / "build" / "yotpo" / "index.md").read_text(encoding="utf-8")
+
+
+def test_init_from_every_shipped_example_gives_a_spec_check_accepts(cli, tmp_path):
+    from srcfn.scaffold import shipped_examples
+    names = list(shipped_examples())
+    assert names[:3] == ["seeds/klaviyo", "seeds/listrak", "seeds/yotpo"]
+    assert {"producers/shopify-orders", "signatures/twilio", "functions-library/adyen"} <= set(names)
+    assert cli("init", "--list", cwd=tmp_path).stdout.splitlines() == names
+    for name in names:
+        slug = name.replace("/", "-")
+        result = cli("init", slug, "--from", name, cwd=tmp_path)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[-1] == f"next: edit specs/{slug}/source.yaml, then run `srcfn generate {slug}`"
+    assert cli("generate", cwd=tmp_path).exit_code == 0
+    check = cli("check", cwd=tmp_path)
+    assert check.exit_code == 0, check.output
+    copied = (tmp_path / "specs" / "seeds-yotpo" / "source.yaml").read_text()
+    original = (ROOT / "specs" / "yotpo" / "source.yaml").read_text()
+    assert copied == ("# From srcfn's example seeds/yotpo; `srcfn schema` prints the JSON Schema for editors.\n"
+                      + original.split("\n", 1)[1].replace("  slug: yotpo\n", "  slug: seeds-yotpo\n", 1))
+    fixtures = sorted(p.name for p in (tmp_path / "specs" / "seeds-yotpo" / "fixtures").iterdir())
+    assert fixtures == sorted(p.name for p in (ROOT / "specs" / "yotpo" / "fixtures").iterdir())
+
+
+def test_init_from_keeps_the_example_slug_by_default(cli, tmp_path):
+    result = cli("init", "--from", "shopify-orders", cwd=tmp_path)
+    assert result.exit_code == 0
+    assert "created specs/shopify-orders/source.yaml" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("args,message", [
+    (("--from", "github"), "srcfn: --from github: several examples have that name: functions-library/github, "
+                           "signatures/github"),
+    (("--from", "nope"), "srcfn: --from nope: no such example (`srcfn init --list` shows them: seeds/klaviyo, "),
+    (("x", "--from", "seeds/nope"), "srcfn: --from seeds/nope: no such example"),
+    ((), "give a SLUG, or --from EXAMPLE (see --list)"),
+])
+def test_init_from_bad_names(cli, tmp_path, args, message):
+    result = cli("init", *args, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "specs").exists()
+
+
+def test_init_from_never_overwrites(cli, tmp_path):
+    assert cli("init", "acme", cwd=tmp_path).exit_code == 0
+    again = cli("init", "acme", "--from", "seeds/yotpo", cwd=tmp_path)
+    assert again.exit_code == 2
+    assert "already exists; init never overwrites a spec" in again.stderr
+    assert (tmp_path / "specs" / "acme" / "fixtures" / "email-opened.json").is_file()

@@ -3,6 +3,7 @@ allows, a user's own `generator/` or `emulator/` folder cannot shadow srcfn, and
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ def test_the_wheel_installs_one_import_package(tmp_path):
     src = tmp_path / "src"
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name) if src.exists() else (src.mkdir(), shutil.copy(ROOT / name, src / name))
-    for room in ROOMS:
+    for room in ROOMS + ("specs", "examples"):
         shutil.copytree(ROOT / room, src / room, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
                     "-q", "-w", str(tmp_path / "dist"), str(src)], check=True, capture_output=True, timeout=300)
@@ -42,6 +43,20 @@ def test_the_wheel_installs_one_import_package(tmp_path):
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "srcfn = srcfn.emulator.pytest_plugin" in text and "srcfn = srcfn.cli:main" in text
+    # The shipped specs, for `srcfn init --from` (issue 13): every seed and example file, not examples/build.
+    data = {f"srcfn/seeds/{p.relative_to(ROOT / 'specs').as_posix()}" for p in (ROOT / "specs").rglob("*") if p.is_file()}
+    data |= {f"srcfn/examples/{p.relative_to(ROOT / 'examples').as_posix()}" for p in (ROOT / "examples").rglob("*")
+             if p.is_file() and "build" not in p.relative_to(ROOT / "examples").parts}
+    assert data - set(names) == set()
+    assert not [n for n in names if n.startswith("srcfn/examples/build/")]
+    target = tmp_path / "installed"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target),
+                    str(wheel)], check=True, capture_output=True, timeout=300)
+    listed = subprocess.run([sys.executable, "-c", "from srcfn.scaffold import shipped_examples as s; "
+                             "print('\\n'.join(f'{k} {v}' for k, v in s().items()))"], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(target)}, cwd=tmp_path, check=True).stdout.splitlines()
+    assert len(listed) == len(list((ROOT / "specs").glob("*/source.yaml")) + list((ROOT / "examples").glob("*/*/source.yaml")))
+    assert "seeds/yotpo " + str(target / "srcfn" / "seeds" / "yotpo") in listed
 
 
 def imported_rooms(path: Path, room: str) -> set[str]:
