@@ -71,3 +71,15 @@ def _orphans(ws: Workspace) -> list[Stale]:
     for folder in sorted(p for p in ws.build_dir.iterdir() if p.is_dir() and p.name not in slugs):
         found += [Stale(folder / n, folder.name, "unexpected", "", 1) for n in OUTPUTS if (folder / n).is_file()]
     return found
+
+
+def slugs_of_files(paths: tuple[str, ...], specs_dir: Path, build_dir: Path) -> tuple[str, ...]:
+    """The sources that files belong to (`specs/<slug>/...` or `build/<slug>/...`), for hooks that pass the files
+    a commit changes; a source whose spec folder is gone has nothing left to check."""
+    found = set()
+    for name in paths:
+        path = Path(name).resolve()
+        for root in (specs_dir.resolve(), build_dir.resolve()):
+            if path.is_relative_to(root) and len(path.relative_to(root).parts) > 1:
+                found.add(path.relative_to(root).parts[0])
+    return tuple(sorted(slug for slug in found if (specs_dir / slug).is_dir()))

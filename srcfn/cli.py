@@ -12,7 +12,7 @@ from .core.findings import WARNING
 from .generator.metaschema import meta_schema_text
 
 from . import __version__, exit_codes, report
-from .check import find_stale, lint_rendered, render_workspace
+from .check import find_stale, lint_rendered, render_workspace, slugs_of_files
 from .cli_deploy import deploy_command
 from .cli_diff import diff
 from .cli_pages import docs, import_pages, lint
@@ -61,15 +61,22 @@ def generate(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--no-fixtures", is_flag=True, help="Skip running the fixtures.")
+@click.option("--files", "as_files", is_flag=True,
+              help="The arguments are files (as a pre-commit hook passes them): check the sources they belong to.")
 @now_option
 @user_errors
 def check(slugs: tuple[str, ...], specs_dir: Path, build_dir: Path, fmt: str, strict: bool, no_fixtures: bool,
-          now: float | None) -> None:
+          as_files: bool, now: float | None) -> None:
     """CI gate: specs valid, build/ identical to a fresh generation, generated pages lint clean, every fixture
     passing. Writes nothing.
 
     Exit 0 clean, 1 findings, 2 usage or input errors.
     """
+    if as_files:
+        slugs = slugs_of_files(slugs, specs_dir, build_dir)
+        if not slugs:
+            click.echo(f"check: no file of {specs_dir}/<slug>/ or {build_dir}/<slug>/ among the files; nothing to check")
+            return
     ws = load_workspace(specs_dir, build_dir, slugs)
     report.findings(ws.warnings, fmt)
     rendered = render_workspace(ws)

@@ -98,3 +98,14 @@ def test_check_runs_fixtures_against_the_spec_not_a_stale_build(cli, project):
     assert result.exit_code == 1
     assert "build/klaviyo/handler.js:1: stale" in result.stdout
     assert result.stdout.splitlines()[-1].endswith("7/7 fixtures pass")
+
+
+def test_check_files_checks_the_sources_the_files_belong_to(cli, project):
+    (project / "specs" / "klaviyo" / "source.yaml").write_text("not: [a spec")  # a source the files do not name
+    result = cli("check", "--files", "--no-fixtures", "README.md", "specs/yotpo/source.yaml",
+                 "build/listrak/index.md", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "check: 2 specs valid; build/ up to date"
+    none = cli("check", "--files", "README.md", "docs/page.md", cwd=project)
+    assert none.exit_code == 0
+    assert none.stdout == "check: no file of specs/<slug>/ or build/<slug>/ among the files; nothing to check\n"
