@@ -57,7 +57,7 @@ def diff(slugs, specs_dir, base, old_dir, fmt, allow_breaking, replay_file, sett
             folder, shown = extract_revision(specs_dir, against, Path(tmp)), f"{against}:{specs_dir.as_posix()}"
         old = load_side(folder, against, shown, slugs)
         new = _new_side(specs_dir, slugs, old.specs)
-        report.findings(old.warnings, "text")
+        report.findings(old.warnings, "github" if fmt == "github" else "text")
         changes = _located(old.specs, {ld.spec.source.slug: ld for ld in new.loaded}, specs_dir, shown)
         behaviour = None
         if replay_file is not None:
@@ -67,7 +67,7 @@ def diff(slugs, specs_dir, base, old_dir, fmt, allow_breaking, replay_file, sett
     sys.exit(exit_codes.FINDINGS if breaking and not allow_breaking else exit_codes.OK)
 
 
-def _new_side(specs_dir: Path, slugs: tuple[str, ...], old: dict):
+def _new_side(specs_dir: Path, slugs: tuple[str, ...], old: dict) -> Workspace:
     missing = [s for s in slugs if not (specs_dir / s).is_dir() and s not in old]
     if missing:
         raise NotFound(f"no spec for {missing[0]!r} in {specs_dir}/ or in the version compared with")
