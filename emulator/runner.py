@@ -4,14 +4,16 @@
         for result in emu.run(fixtures):
             ...
 
-Up to `window` invocations are in flight at once; results come back in input order. A worker that stops
-answering (a busy loop blocks its event loop) or dies (out of memory) is replaced, and the invocations it
-had not answered are re-run one at a time, so a runaway is identified and no result is lost or given to
-another fixture.
+Up to `window` invocations are in flight at once; results come back in input order (`run`) or as they finish
+(`run_unordered`). A worker that stops answering (a busy loop blocks its event loop) or dies (out of memory) is
+replaced: the invocation whose synchronous code it was running is the runaway, and the others it had not
+answered re-run apart, in parallel, each in a fresh worker, so every runaway is identified, costs about its own
+timeout, and no result is lost or given to another fixture.
 """
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ from .results import Result, classify
 from .transport import EOF_MARK, NodeWorker
 
 ISOLATION_MODES = ("scope", "context", "warm")
+RECOVERY_WORKERS = 8  # fresh workers re-running, in parallel, what a blocked or dead worker left unanswered
 FETCH_MODES = ("stub", "bridge", "network")
 
 
@@ -81,7 +84,8 @@ class Emulator:
         self.worker.send({"op": "load", "source": self.handler.source, "filename": name,
                           "isolation": self.options.isolation, "timeout_ms": int(self.options.timeout * 1000),
                           "deployed": self.options.deployed, "facts": worker_facts(),
-                          "now_ms": None if self.options.now is None else round(self.options.now * 1000)})
+                          "now_ms": None if self.options.now is None else round(self.options.now * 1000),
+                          "marker_fd": self.worker.marker_fd})
         reply = self.worker.receive(30)
         if reply is None or reply.get("op") == "eof":
             raise WorkerCrashed(f"the Node worker died loading {name}: {self.worker.describe_exit()}")
@@ -99,11 +103,22 @@ class Emulator:
 
     def run(self, fixtures: Iterable[Fixture], window: int | None = None) -> Iterator[Result]:
         """Results in input order, with up to `window` invocations in flight."""
+        waiting: dict[int, Result] = {}
+        next_position = 0
+        for position, result in self.run_unordered(fixtures, window):
+            waiting[position] = result
+            while next_position in waiting:
+                yield waiting.pop(next_position)
+                next_position += 1
+
+    def run_unordered(self, fixtures: Iterable[Fixture], window: int | None = None) -> Iterator[tuple[int, Result]]:
+        """(input position, result) as each invocation finishes, with up to `window` in flight: a request served
+        does not wait for a slower one sent before it."""
         window = window or self.options.window
         source = iter(fixtures)
         pending: dict[int, Fixture] = {}
-        finished: dict[int, Result] = {}
-        order: list[int] = []
+        position: dict[int, int] = {}  # invocation id → input position
+        sent_count = 0
         exhausted = False
         last_activity = time.monotonic()
         while True:
@@ -117,12 +132,11 @@ class Emulator:
                     break
                 if not pending:
                     last_activity = time.monotonic()
-                order.append(self._send(fixture, pending))
+                position[self._send(fixture, pending)] = sent_count
+                sent_count += 1
                 sent = True
             if sent:
                 self.worker.flush()
-            while order and order[0] in finished:
-                yield finished.pop(order.pop(0))
             if not pending:
                 if exhausted:
                     return
@@ -131,15 +145,17 @@ class Emulator:
             now = time.monotonic()
             if message is None:
                 if now - last_activity > self.options.timeout + self.options.grace:
-                    finished.update(self._recover(pending, "blocked"))
+                    for ident, result in self._recover(pending, "blocked"):
+                        yield position.pop(ident), result
                     last_activity = time.monotonic()
                 continue
             last_activity = now
             if message is EOF_MARK:
-                finished.update(self._recover(pending, "died"))
+                for ident, result in self._recover(pending, "died"):
+                    yield position.pop(ident), result
             elif message["op"] == "result":
                 fixture = pending.pop(message["id"])
-                finished[message["id"]] = self.result_from(fixture, message)
+                yield position.pop(message["id"]), self.result_from(fixture, message)
             elif message["op"] == "fetch":
                 self.answer_fetch(message)
                 last_activity = time.monotonic()
@@ -157,16 +173,29 @@ class Emulator:
                           "fetch": self.options.fetch}, flush=False)
         return self._next_id
 
-    def _recover(self, pending: dict[int, Fixture], how: str) -> dict[int, Result]:
-        """Replace the worker, then re-run what it left unanswered one at a time to find the runaway."""
-        leftovers = sorted(pending.items())
+    def _recover(self, pending: dict[int, Fixture], how: str) -> Iterator[tuple[int, Result]]:
+        """Replace the worker; the invocation it was running synchronously (its marker) is the runaway. What else
+        it left unanswered re-runs apart, each in a worker of its own, in parallel, each result given as it comes:
+        one more runaway among them costs its own timeout, not the sum of all of theirs."""
+        leftovers = dict(sorted(pending.items()))
         pending.clear()
+        culprit = self.worker.running()
         out_of_memory = how == "died" and self.worker.ran_out_of_memory()
         self.restart()
-        if len(leftovers) == 1:
-            ident, fixture = leftovers[0]
-            return {ident: self._runaway(fixture, "memory" if out_of_memory else how)}
-        return {ident: next(iter(self.run([fixture], window=1))) for ident, fixture in leftovers}
+        if culprit not in leftovers and len(leftovers) == 1:
+            culprit = next(iter(leftovers))
+        if culprit in leftovers:
+            yield culprit, self._runaway(leftovers.pop(culprit), "memory" if out_of_memory else how)
+        if not leftovers:
+            return
+
+        def alone(fixture: Fixture) -> Result:
+            with Emulator(self.handler, self.options, self.plan, self.fetch_bridge) as emu:
+                return next(iter(emu.run([fixture], window=1)))
+        with ThreadPoolExecutor(min(RECOVERY_WORKERS, len(leftovers))) as pool:
+            running = {pool.submit(alone, fixture): ident for ident, fixture in leftovers.items()}
+            for done in as_completed(running):
+                yield running[done], done.result()
 
     def _runaway(self, fixture: Fixture, how: str) -> Result:
         limit = int(self.options.timeout * 1000)

@@ -125,16 +125,17 @@ class Dispatcher(threading.Thread):
         self.served = served
 
     def _run(self, batch: list[tuple[Fixture, Future]]) -> None:
+        """Each request is answered as soon as its invocation finishes, not when the batch does."""
         try:
             self._reload_if_changed()
-            results = list(self.emulator.run([fixture for fixture, _ in batch]))
+            for position, result in self.emulator.run_unordered([fixture for fixture, _ in batch]):
+                fixture, future = batch[position]
+                self.on_result(fixture, result)
+                future.set_result(result)
         except Exception as exc:  # the emulator could not run them: each waiting request gets the reason
             for _, future in batch:
-                future.set_exception(exc)
-            return
-        for (fixture, future), result in zip(batch, results):
-            self.on_result(fixture, result)
-            future.set_result(result)
+                if not future.done():
+                    future.set_exception(exc)
 
     def stop(self) -> None:
         self.stopping.set()

@@ -10,7 +10,9 @@ import collections
 import json
 import os
 import queue
+import struct
 import subprocess
+import tempfile
 import threading
 from importlib import resources
 
@@ -45,9 +47,14 @@ class NodeWorker:
         # (SEGMENT_PUBLIC_API_TOKEN, SEGMENT_WRITE_KEY) must not be there to read.
         env = {k: os.environ[k] for k in WORKER_ENV if k in os.environ}
         args = [node_path, f"--max-old-space-size={max_memory_mb}", "--permission", "--allow-fs-read=*", worker_script()]
+        # The marker: 8 bytes the worker overwrites with the id of the invocation whose synchronous code runs (0
+        # when none), so a worker found blocked names its runaway. An inherited descriptor (POSIX): the worker may
+        # write no file by path.
+        self._marker = tempfile.TemporaryFile() if os.name == "posix" else None
+        self.marker_fd = self._marker.fileno() if self._marker else None
         try:
-            self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=subprocess.PIPE, env=env)
+            self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                            env=env, pass_fds=(self.marker_fd,) if self._marker else ())
         except OSError as exc:
             raise WorkerCrashed(f"cannot start the Node worker ({node_path}): {exc}") from exc
         # Batches of messages from the reader thread (one per pipe read). Bounded: a driver that falls behind a
@@ -120,6 +127,13 @@ class NodeWorker:
         tail = " | ".join(self.stderr_tail[-3:])
         return f"exit code {code}" + (f": {tail}" if tail else "")
 
+    def running(self) -> int | None:
+        """The invocation whose synchronous code the worker is running (read when it stopped answering)."""
+        if self._marker is None:
+            return None
+        data = os.pread(self.marker_fd, 8, 0)
+        return struct.unpack("<q", data)[0] or None if len(data) == 8 else None
+
     def ran_out_of_memory(self) -> bool:
         self._stderr_reader.join(timeout=1)
         return any("heap out of memory" in line or "Allocation failed" in line for line in self.stderr_tail)
@@ -140,4 +154,6 @@ class NodeWorker:
             self.kill()
         for stream in (self.process.stdout, self.process.stderr):
             stream.close()
+        if self._marker:
+            self._marker.close()
 

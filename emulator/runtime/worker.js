@@ -1,7 +1,8 @@
 "use strict";
 // srcfn's Node worker: JSON lines on stdin/stdout. One handler per worker.
 //   in:  {op: "load", source, filename, isolation, timeout_ms, deployed, facts (Segment's, from core/segment.py),
-//         now_ms (null, or the fixed time the handler's Date reports)}
+//         now_ms (null, or the fixed time the handler's Date reports), marker_fd (null, or a descriptor where the
+//         id of the invocation whose synchronous code runs is kept: 8 bytes, little-endian, 0 for none)}
 //        {op: "invoke", id, request: {method, url, headers, body}, settings, http: [stubs], fetch: "stub"|"bridge"|"network"}
 //        {op: "fetch_result", fid, response: {status, headers, body}} | {op: "fetch_result", fid, error}
 //        {op: "replay", ...} {op: "replay_line", ...}: the worker reads an NDJSON file itself (replay.js)
@@ -11,6 +12,7 @@
 //        {op: "fetch", id, fid, request: {url, method, headers, body}}
 // Results may arrive out of order; `id` pairs them with their invocation.
 
+const fs = require("fs");
 const { AsyncLocalStorage } = require("async_hooks");
 const { Sandbox } = require("./sandbox");
 const { Invocation, BINDINGS } = require("./invocation");
@@ -42,6 +44,14 @@ function describe(err) {
   const out = { type, message: String(err.message === undefined ? err : err.message), outcome: segmentClass || err.outcome || "other" };
   if (typeof err.stack === "string") out.stack = err.stack;
   return out;
+}
+
+// The marker (see `load`): read by the driver when this worker stops answering, to name the runaway.
+const markBuffer = Buffer.alloc(8);
+function mark(id) {
+  if (options.marker_fd === null || options.marker_fd === undefined) return;
+  markBuffer.writeBigInt64LE(BigInt(id));
+  fs.writeSync(options.marker_fd, markBuffer, 0, 8, 0);
 }
 
 function load(msg) {
@@ -103,6 +113,7 @@ function invoke(msg) {
       finish(err, true);
     }, options.timeout_ms);
     const start = () => {
+      mark(msg.id);
       try {
         const onRequest = run(slot, inv);
         if (typeof onRequest !== "function") {
@@ -111,6 +122,8 @@ function invoke(msg) {
         Promise.resolve(onRequest(built.request, msg.settings || {})).then(() => finish(null, false, false), (err) => finish(err, false));
       } catch (err) {
         finish(err, false);
+      } finally {
+        mark(0);
       }
     };
     // Warm mode: everything the invocation sets off (promise chains, callbacks) carries it along, so a callback
