@@ -5,6 +5,7 @@ only ever see a complete model.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -16,6 +17,7 @@ import jsonschema
 from ..core.findings import Collector, pointer_join
 from . import model as m
 from .build_calls import build_entries, build_rules
+from .build_page import build_layout
 from .build_webhook import build_webhook, event_schemas, payload_problems
 from .expr.parse import parse_value
 from .expr.scope import Scope
@@ -38,12 +40,18 @@ def build_spec(raw: dict, out: Collector, rel_path: str, read_file: ReadFile) ->
     entries = build_entries(raw["events"], "/events", scope, rules, properties)
     if out.errors:
         return None
+    properties = _with_schemas(properties, entries)
+    calls = [c for e in entries for c in m.flatten(e) if isinstance(c, m.Call)]
+    layout = build_layout(raw, calls, properties, out)
+    if out.errors:
+        return None
     return m.Spec(
         path=rel_path, sha256=spec_hash(raw, functions), source=_source(raw["source"]), connect=_connect(raw["connect"]),
         settings=tuple(m.Setting(s["name"], s["label"], s.get("description", ""), s["type"], s.get("required", False),
                                  s.get("sensitive", False)) for s in raw.get("settings", [])),
-        webhook=webhook, identity=rules, entries=entries, properties=_with_schemas(properties, entries), functions=tuple(functions),
+        webhook=webhook, identity=rules, entries=entries, properties=properties, functions=tuple(functions),
         extra_sections=tuple(m.Section(s["title"], s["body"].strip()) for s in raw.get("extra_sections", [])),
+        layout=layout,
     )
 
 
@@ -82,7 +90,8 @@ def _properties(raw: dict, scope: Scope) -> dict[str, m.Property | None]:
             except jsonschema.SchemaError as exc:
                 scope.error(pointer_join(ptr, "schema", *exc.path), f"invalid JSON Schema: {exc.message}")
         broken = "from" in prop and source is None
-        table[name] = None if broken else m.Property(name, prop["description"], source, prop.get("schema"))
+        table[name] = None if broken else m.Property(name, prop["description"], source, prop.get("schema"),
+                                                     prop.get("label"), tuple(prop.get("cells", {}).items()))
     return table
 
 
@@ -100,7 +109,7 @@ def _with_schemas(table: dict[str, m.Property | None], entries: tuple) -> dict[s
             continue
         seen = [s for i, s in enumerate(values[name]) if s not in values[name][:i]]
         schema = seen[0] if len(seen) == 1 else {} if not seen or {} in seen else {"anyOf": seen}
-        out[name] = m.Property(name, prop.description, prop.source, schema)
+        out[name] = dataclasses.replace(prop, schema=schema)
     return out
 
 

@@ -16,13 +16,13 @@ from .expr.templates import TemplateError, is_static
 COMMON = {"call", "name", "description", "on", "when", "user_id", "anonymous_id", "context", "integrations",
           "timestamp", "message_id"}
 KEYS = {
-    "track": COMMON | {"name_from", "properties", "required"},
+    "track": COMMON | {"name_from", "properties", "required", "cells"},
     "identify": COMMON | {"traits"},
     "group": COMMON | {"group_id", "traits"},
     "page": COMMON | {"name_from", "properties", "required"},
     "screen": COMMON | {"name_from", "properties", "required"},
     "alias": COMMON | {"previous_id"},
-    "set": {"call", "name", "description", "on", "when", "collection", "id", "properties"},
+    "set": {"call", "name", "description", "on", "when", "collection", "id", "properties", "cells"},
 }
 FIELDS = {"group_id": "groupId", "previous_id": "previousId", "id": "id", "timestamp": "timestamp",
           "message_id": "messageId"}
@@ -83,7 +83,7 @@ def build_call(raw: dict, ptr: str, scope: Scope, rules: m.IdentityRules, proper
         user_id=None if kind == "set" else _identity(raw, "user_id", ptr, scope, rules.user_id, name),
         anonymous_id=None if kind == "set" else _identity(raw, "anonymous_id", ptr, scope, rules.anonymous_id, name),
         properties=_properties(raw, ptr, scope, properties),
-        required=tuple(raw.get("required", [])),
+        required=tuple(raw.get("required", [])), cells=tuple(raw.get("cells", {}).items()),
         traits=(rules.traits if kind == "identify" else ()) + build_traits(raw.get("traits", {}), ptr + "/traits", scope),
         fields=fields, collection=collection,
         context=_pairs(raw.get("context", {}), ptr + "/context", scope),

@@ -42,12 +42,24 @@ def cell(markdown: str) -> str:
     return "<br>".join(lines).replace("|", "\\|")
 
 
-def table(headers: tuple[str, str], rows: list[tuple[str, str]]) -> str:
+def cell_text(text: str) -> str:
+    """Plain text (an event name) for a table cell, escaped only where Markdown would read markup, so the page's
+    source keeps the name as written (`IDENTIFY_USER`, not `IDENTIFY\\_USER`); `cell` escapes the pipes."""
+    return _CELL_SPECIAL.sub(r"\\\1", text)
+
+
+# Backslash, code, emphasis and link openers; `_` only where it can open or close emphasis (not inside a word);
+# `<` only where it can open a tag.
+_CELL_SPECIAL = re.compile(r"([\\`*\[\]]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|<(?=[A-Za-z/!?]))")
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
     """A pipe table with leading pipes and padded columns (cells must already be escaped)."""
-    widths = [max([len(headers[i])] + [len(r[i]) for r in rows]) for i in range(2)]
-    lines = ["| " + " | ".join(headers[i].ljust(widths[i]) for i in range(2)) + " |",
-             "| " + " | ".join("-" * widths[i] for i in range(2)) + " |"]
-    lines += ["| " + " | ".join(r[i].ljust(widths[i]) for i in range(2)) + " |" for r in rows]
+    count = len(headers)
+    widths = [max([len(headers[i])] + [len(r[i]) for r in rows]) for i in range(count)]
+    lines = ["| " + " | ".join(headers[i].ljust(widths[i]) for i in range(count)) + " |",
+             "| " + " | ".join("-" * widths[i] for i in range(count)) + " |"]
+    lines += ["| " + " | ".join(r[i].ljust(widths[i]) for i in range(count)) + " |" for r in rows]
     return "\n".join(lines)
 
 

@@ -121,6 +121,8 @@ class Property:
     description: str
     source: Expr | None   # `from`; a call may give its own value instead
     schema: dict          # as declared, or derived from the values it takes
+    label: str | None = None                 # the page's name cell, when not the name in code
+    cells: tuple[tuple[str, str], ...] = ()  # the page's extra columns (title, Markdown)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class Call:
     collection: str | None                  # set: a static collection name
     context: tuple[tuple[str, Expr], ...]
     integrations: tuple[tuple[str, Expr], ...]
+    cells: tuple[tuple[str, str], ...] = ()  # the page's extra columns (title, Markdown)
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,40 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Column:
+    show: str | None  # name | description | kind | type | required | example; None: each row's cells
+    title: str
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str                                # event name, set collection or property name
+    description: str | None = None           # the row's own, when it says more than the property's
+    cells: tuple[tuple[str, str], ...] = ()  # the row's own cells, over the property's
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str | None   # a heading above the table
+    intro: str | None   # Markdown between heading and table
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    event: str | None = None  # the event whose properties the table lists (its Required column)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The page's tables; the template's layout unless the spec's `page` block says otherwise."""
+    events: tuple[Table, ...]      # one table, or one per group
+    events_level: int
+    properties: tuple[Table, ...]  # one table, one per event, or one per group
+    properties_level: int
+    traits: tuple[Column, ...]
+    collections: tuple[Column, ...] | None  # None: set calls are rows of the events table (it has a kind column)
+    custom: bool                   # anything but the template's layout
+
+
+@dataclass(frozen=True)
 class Spec:
     path: str    # `<slug>/source.yaml`, relative to the specs folder: the same on every machine
     sha256: str  # of the spec's canonical JSON (and its function files), so formatting and comments do not count
@@ -197,6 +234,7 @@ class Spec:
     properties: dict[str, Property]
     functions: tuple[Function, ...]
     extra_sections: tuple[Section, ...]
+    layout: Layout
 
     @property
     def calls(self) -> list[Call]:

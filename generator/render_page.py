@@ -5,8 +5,8 @@ import re
 
 from ..core.segment import TEMPLATE_SECTIONS, UTM
 from . import markdown as md
+from . import page_tables as pt
 from . import model as m
-from .build_calls import describe_value
 
 
 def page_context(spec: m.Spec) -> dict:
@@ -31,7 +31,7 @@ def _liquid_safe(value):
 def _context(spec: m.Spec) -> dict:
     src = spec.source
     name = md.inline(src.name)
-    tracks = _unique_names(spec.track_calls)
+    sets = [c for c in spec.calls if c.kind == "set"]
     return {
         "title": md.yaml_scalar(f"{src.name} Source"),
         "catalog_id": src.catalog_id,
@@ -53,13 +53,12 @@ def _context(spec: m.Spec) -> dict:
         "triggers": _triggers(spec),
         "identity": identity_prose(spec),
         "traits_table": _traits_table(spec),
-        "collections_table": _collections_table(spec),
+        "collections_table": pt.collections_table(sets, spec.layout.collections) if sets and spec.layout.collections else None,
         "mentions_user_id": any(c.user_id for c in spec.track_calls),
-        "events_table": md.table(("Event Name", "Description"),
-                                 [(md.cell(md.inline(n)), md.cell(d)) for n, d in tracks]) if tracks else None,
-        "properties_table": md.table(("Property Name", "Description"),
-                                     [(md.cell(md.code(p.name)), md.cell(p.description))
-                                      for p in spec.properties.values()]) if spec.properties else None,
+        "events_tables": pt.events_tables(spec),
+        "events_heading": "#" * spec.layout.events_level,
+        "properties_tables": pt.properties_tables(spec),
+        "properties_heading": "#" * spec.layout.properties_level,
         "extra_sections": [{"title": s.title, "body": s.body} for s in spec.extra_sections],
     }
 
@@ -95,15 +94,6 @@ def _methods(calls: list[str]) -> str:
     return f"server-side {listed} methods" if len(calls) > 1 else f"a server-side {listed} method"
 
 
-def _unique_names(calls: list[m.Call]) -> list[tuple[str, str]]:
-    """Track events for the Events table: a name once (its first description); a computed name as its label."""
-    rows: dict[str, str] = {}
-    for call in calls:
-        label = call.name if call.name is not None else f"(computed: {describe_value(call.name_from)})"
-        rows.setdefault(label, call.description or "")
-    return list(rows.items())
-
-
 CALL_WORDS = {"identify": "Identify", "group": "Group", "page": "Page", "screen": "Screen", "alias": "Alias",
               "set": "Object (`set`)"}
 
@@ -126,25 +116,7 @@ def _traits_table(spec: m.Spec) -> str | None:
     traits = _unique([t for c in spec.calls if c.kind in ("identify", "group") for t in c.traits])
     if not traits:
         return None
-    rows = [(md.cell(md.code(t.name)), md.cell(_sentence(t.describe) if t.describe else f"From {describe_value(t.value)}."))
-            for t in traits]
-    return md.table(("Trait Name", "Description"), rows)
-
-
-def _sentence(text: str) -> str:
-    return text[0].upper() + text[1:] if text[0].isalpha() else text
-
-
-def _collections_table(spec: m.Spec) -> str | None:
-    sets = [c for c in spec.calls if c.kind == "set"]
-    if not sets:
-        return None
-    rows: dict[str, str] = {}
-    for call in sets:
-        name = md.code(call.collection) if call.collection is not None else \
-            f"computed: {describe_value(dict(call.fields)['collection'])}"
-        rows.setdefault(name, call.description or "")
-    return md.table(("Collection", "Description"), [(md.cell(k), md.cell(v)) for k, v in rows.items()])
+    return pt.traits_table(traits, spec.layout.traits)
 
 
 def _notice(notice: m.Notice) -> str:

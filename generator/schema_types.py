@@ -114,3 +114,12 @@ def self_contained(schema: Any, root: Any, depth: int = 0) -> Any:
     if list(out) == ["allOf"] and len(out["allOf"]) == 1:
         return out["allOf"][0]
     return out
+
+
+def type_names(schema: Any) -> list[str]:
+    """A schema's JSON type names for a page's Type column: as declared, else as its constraints imply."""
+    declared = schema.get("type") if isinstance(schema, dict) else None
+    if declared is not None:
+        return list(declared) if isinstance(declared, list) else [declared]
+    types = types_of(schema)
+    return [] if types is None else [t for t in _ORDER if t in types and not (t == "integer" and "number" in types)]

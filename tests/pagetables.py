@@ -60,6 +60,25 @@ def html_tables(text: str) -> list[list[list[str]]]:
     return [t for t in parser.tables if t]
 
 
+def shown(cell: str) -> str:
+    """What a cell shows: link texts, no code or bold marks, Markdown escapes undone, whitespace collapsed."""
+    text = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", cell)
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", "\x00\\1", text)  # an escaped mark is text, not markup
+    text = re.sub(r"[`*]", "", text).replace("\x00", "")
+    return " ".join(text.split())
+
+
+def every_table(text: str) -> list[list[list[str]]]:
+    """Every table, pipe or HTML, in page order, as its cells show."""
+    tables, pipes = [], iter(pipe_tables(text))
+    for tok in _md.parse(text):
+        if tok.type == "table_open":
+            tables.append(next(pipes))
+        elif tok.type == "html_block":
+            tables += html_tables(tok.content)
+    return [[[shown(c) for c in row] for row in table] for table in tables]
+
+
 def named_rows(text: str, header: str) -> list[tuple[str, str]]:
     """(name, description) rows of the table whose first header cell is `header`."""
     for table in pipe_tables(text) + html_tables(text):

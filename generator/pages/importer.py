@@ -13,6 +13,7 @@ from ...core.findings import Finding
 from ...core.segment import TEMPLATE_SECTIONS, UTM
 from ..markdown import unclosed_block
 from ..render_page import AUTHENTICITY_NOTE
+from .import_tables import Carried, carry, find_tables
 from .parse import Block, Page
 from .sections import Placed, place, role_of
 
@@ -43,17 +44,20 @@ def import_page(page: Page, slug_hint: str | None = None) -> Imported:
     slug = _slug(slug_hint or name)
     link = _homepage(placed)
     spec: dict = {"source": _source(page, placed, name, slug, link, todo), "connect": _connect(page, placed, todo)}
-    events, properties = _tables(page, placed, todo)
-    calls = _methods(page, placed)
-    spec_events = _events(events, properties, "identify" in calls, todo)
-    spec["webhook"] = _webhook(spec_events, properties)
+    carried = carry(find_tables(page, placed), todo)
+    spec_events = _events(carried, "identify" in _methods(page, placed), todo)
+    spec["webhook"] = _webhook(spec_events, carried.properties)
     spec["identity"] = _identity(placed, todo)
     spec["events"] = spec_events
-    if properties:
-        spec["properties"] = {p: {"description": d, "from": f"properties.{_key(p)}"} for p, d, _ in properties}
+    if carried.properties:
+        spec["properties"] = {k: {"description": p["description"], "from": f"properties.{_key(k)}"} | p
+                              for k, p in carried.properties.items()}
     extra = _extra_sections(page, placed, todo)
     if extra:
         spec["extra_sections"] = extra
+    if carried.page:
+        spec["page"] = carried.page
+    _left_behind(page, placed, todo)
     return Imported(spec, slug, todos)
 
 
@@ -187,60 +191,17 @@ def _methods(page: Page, placed: list[Placed]) -> list[str]:
     return [m for m in _METHODS if re.search(rf"\b{m}\b", text)]
 
 
-def _cell(text: str) -> str:
-    """A table cell's name: markup (code, bold, links) removed."""
-    text = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", text)
-    return _clean_line(re.sub(r"[`*]", "", text).replace("\\|", "|"))
-
-
-def _tables(page: Page, placed: list[Placed], todo) -> tuple[list, list]:
-    """(name, description, line) rows of the events tables and of the properties tables, in page order."""
-    events: list = []
-    properties: list = []
-    for p in placed:
-        if p.block.kind != "table" or len(p.block.rows) < 1 or p.role not in ("events", "event_properties"):
-            continue
-        header = [_cell(c).lower() for c in p.block.rows[0]]
-        kind_col = header.index("type") if "type" in header else None
-        desc_col = header.index("description") if "description" in header else len(header) - 1
-        target = events if p.role == "events" and not header[0].startswith("propert") else properties
-        for offset, row in enumerate(p.block.rows[1:], start=1):
-            line = p.block.line + offset + (0 if p.block.html else 1)
-            if kind_col is not None and kind_col < len(row) and _cell(row[kind_col]).lower() != "event":
-                todo(line, "/events", f"row {_cell(row[0])!r} has type {_cell(row[kind_col])!r}, not Event: left out")
-                continue
-            name = _cell(row[0]) if row else ""
-            description = _clean_line(row[desc_col] if desc_col < len(row) and desc_col > 0 else "", 10_000)
-            if not name:
-                todo(line, "/events" if target is events else "/properties", "a row without a name: left out")
-                continue
-            if any(name == n for n, _, _ in target):
-                todo(line, "/events" if target is events else "/properties", f"{name!r} is listed twice: kept the first")
-                continue
-            target.append((name, description or "TODO: describe it", line))
-    properties = [(_property_name(n, line, todo), d, line) for n, d, line in properties]
-    return events, properties
-
-
-def _property_name(name: str, line: int, todo) -> str:
-    fitted = re.sub(r"[^A-Za-z0-9_$.-]", "_", name)
-    fitted = fitted if re.match(r"[A-Za-z_$]", fitted) else "_" + fitted
-    if fitted != name:
-        todo(line, f"/properties/{fitted}", f"property name {name!r} cannot be a spec property name; renamed {fitted!r}")
-    return fitted[:255]
-
-
 def _key(name: str) -> str:
     return name.replace(".", "_")
 
 
-def _webhook(events: list[dict], properties: list) -> dict:
+def _webhook(events: list[dict], properties: dict) -> dict:
     """A payload schema declaring what the imported rules read; the real payload is the partner's to write."""
     payload = {"type": "object", "required": ["type"], "properties": {
         "type": {"type": "string", "enum": [e["on"] for e in events]},
         "id": {"type": "string"}, "timestamp": {"type": "string"},
         "user_id": {"type": "string"}, "anonymous_id": {"type": "string"},
-        "properties": {"type": "object", "properties": {_key(n): {} for n, _, _ in properties}},
+        "properties": {"type": "object", "properties": {_key(n): {} for n in properties}},
     }}
     return {"event_type": "type", "message_id": "id", "timestamp": "timestamp", "payload": payload}
 
@@ -260,27 +221,43 @@ def _identity(placed: list[Placed], todo) -> dict:
             "anonymous_id": {"value": "anonymous_id", "describe": "TODO: where the anonymousId comes from"}}
 
 
-def _events(events: list, properties: list, identify: bool, todo) -> list[dict]:
-    names = [p for p, _, _ in properties]
+def _events(carried: Carried, identify: bool, todo) -> list[dict]:
     out: list[dict] = []
     hooks: set[str] = set()
-    for name, description, line in events:
+    for entry in carried.events:
+        name = entry.get("name", entry.get("collection"))
         hook = _hook(name)
         while hook in hooks:
             hook += "_2"
         hooks.add(hook)
-        event = {"name": name, "description": description, "on": hook}
+        event = entry | {"on": hook} | ({"id": "id"} if entry.get("call") == "set" else {})
+        listed = carried.lists.get(name, []) if "name" in entry else []
+        names = listed + [k for k in carried.common if k not in listed] if "name" in entry else []
         if names:
             event["properties"] = names
         out.append(event)
-    if properties and events:
-        todo(events[0][2], "/events", "the page does not say which event carries which property: every event lists all")
+    tracks = [e for e in carried.events if "name" in e]
+    if carried.common and tracks:
+        tied = "; the tables headed by an event's name belong to that event" if carried.lists else ""
+        todo(carried.lines[tracks[0]["name"]], "/events",
+             "the page does not say which event carries which property: every event lists the properties of the "
+             f"tables not headed by an event's name{tied}")
     if identify:
         out.append({"call": "identify", "on": "identify"})
-    if not events:
+    if not carried.events:
         todo(1, "/events", "the page lists no events; add them")
         out.insert(0, {"name": "TODO Event", "description": "TODO: the events the source sends.", "on": "todo"})
     return out
+
+
+def _left_behind(page: Page, placed: list[Placed], todo) -> None:
+    """Report the tables the spec does not carry: those of the sections the template writes itself."""
+    for p in placed:
+        if p.block.kind == "table" and p.role in ("top", "getting_started", "stream", "adding_destinations"):
+            rows = len(p.block.rows)
+            todo(p.block.line, "/extra_sections", f"a table of {rows} row{'s' if rows != 1 else ''} in the "
+                 f"{TEMPLATE_SECTIONS.get(p.role, 'introduction')!r} section is not carried over (the template writes "
+                 "that section): move it to an extra section")
 
 
 def _extra_sections(page: Page, placed: list[Placed], todo) -> list[dict]:

@@ -33,6 +33,7 @@ class Block:
     detail: str = ""
     rows: list[list[str]] = field(default_factory=list)  # tables: header row first
     html: bool = False
+    row_lines: list[int] = field(default_factory=list)  # tables: the page line of each row
 
 
 @dataclass
@@ -97,7 +98,8 @@ def _blocks(body: str, offset: int):
                 yield Block("paragraph", start, end, text=content)
         elif tok.type == "table_open":
             close = _closing(tokens, i, "table_close")
-            yield Block("table", start, end, rows=_pipe_rows(tokens[i:close]))
+            rows, lines = _pipe_rows(tokens[i:close], offset)
+            yield Block("table", start, end, rows=rows, row_lines=lines)
             i = close
         elif tok.type == "blockquote_open":
             close = _closing(tokens, i, "blockquote_close")
@@ -108,8 +110,9 @@ def _blocks(body: str, offset: int):
             yield Block("list", start, end, text=tok.type.split("_")[0])
             i = close
         elif tok.type == "html_block":
-            rows = html_table_rows(tok.content)
-            yield Block("table", start, end, rows=rows, html=True) if rows else Block("other", start, end, text=tok.content)
+            rows, lines = html_table(tok.content)
+            yield Block("table", start, end, rows=rows, html=True, row_lines=[start + n - 1 for n in lines]) if rows \
+                else Block("other", start, end, text=tok.content)
         elif tok.type in ("fence", "code_block", "hr"):
             yield Block("other", start, end, text=tok.content)
         i += 1
@@ -127,17 +130,18 @@ def _closing(tokens, i: int, kind: str) -> int:
     return len(tokens) - 1
 
 
-def _pipe_rows(tokens) -> list[list[str]]:
-    rows, row = [], None
+def _pipe_rows(tokens, offset: int) -> tuple[list[list[str]], list[int]]:
+    rows, row, lines = [], None, []
     for tok in tokens:
         if tok.type == "tr_open":
             row = []
+            lines.append(tok.map[0] + 1 + offset)
         elif tok.type == "inline" and row is not None:
             row.append(tok.content.strip())
         elif tok.type == "tr_close" and row is not None:
             rows.append(row)
             row = None
-    return rows
+    return rows, lines
 
 
 def _quote(tokens, start: int, end: int) -> Block:
@@ -154,6 +158,7 @@ class _HtmlTable(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: list[list[str]] = []
+        self.lines: list[int] = []
         self.cell: str | None = None
         self.depth = 0
 
@@ -162,6 +167,7 @@ class _HtmlTable(HTMLParser):
             self.depth += 1
         elif tag == "tr" and self.depth:
             self.rows.append([])
+            self.lines.append(self.getpos()[0])
         elif tag in ("td", "th") and self.rows:
             self.cell = ""
 
@@ -177,11 +183,13 @@ class _HtmlTable(HTMLParser):
             self.cell += data
 
 
-def html_table_rows(html: str) -> list[list[str]]:
-    """Rows of the first <table> of an HTML block (comments ignored); the header row may be <td>, even bold."""
-    cleaned = re.sub(r"<!--.*?(-->|$)", "", html, flags=re.S)
+def html_table(html: str) -> tuple[list[list[str]], list[int]]:
+    """Rows of the tables of an HTML block (comments ignored; the header row may be <td>, even bold), and the line
+    of the block each row starts on."""
+    cleaned = re.sub(r"<!--.*?(-->|$)", lambda m: "\n" * m.group(0).count("\n"), html, flags=re.S)
     if "<table" not in cleaned.lower():
-        return []
+        return [], []
     parser = _HtmlTable()
     parser.feed(cleaned)
-    return [[re.sub(r"\s+", " ", c) for c in row] for row in parser.rows if row]
+    kept = [(row, line) for row, line in zip(parser.rows, parser.lines) if row]
+    return [[re.sub(r"\s+", " ", c) for c in row] for row, _ in kept], [line for _, line in kept]
