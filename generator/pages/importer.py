@@ -13,7 +13,8 @@ from ...core.findings import Finding
 from ...core.segment import TEMPLATE_SECTIONS, UTM
 from ..markdown import unclosed_block
 from ..render_page import AUTHENTICITY_NOTE
-from .import_tables import Carried, carry, find_tables
+from .import_stream import identify_hooks, identity_rules, traits_rows
+from .import_tables import Carried, carry, find_tables, plain
 from .parse import Block, Page
 from .sections import Placed, place, role_of
 
@@ -45,9 +46,10 @@ def import_page(page: Page, slug_hint: str | None = None) -> Imported:
     link = _homepage(placed)
     spec: dict = {"source": _source(page, placed, name, slug, link, todo), "connect": _connect(page, placed, todo)}
     carried = carry(find_tables(page, placed), todo)
-    spec_events = _events(carried, "identify" in _methods(page, placed), todo)
+    identify = _identify(page, placed, todo) if "identify" in _methods(page, placed) else None
+    spec_events = _events(carried, identify, todo)
     spec["webhook"] = _webhook(spec_events, carried.properties)
-    spec["identity"] = _identity(placed, todo)
+    spec["identity"] = _identity(placed, name, [e["name"] for e in spec_events if "name" in e], todo)
     spec["events"] = spec_events
     if carried.properties:
         spec["properties"] = {k: {"description": p["description"], "from": f"properties.{_key(k)}"} | p
@@ -157,38 +159,43 @@ def _notice(p: Placed) -> dict:
 
 
 def _connect(page: Page, placed: list[Placed], todo) -> dict:
-    """Where the user pastes the write key: a bold or linked `A > B > C` path in Getting started."""
+    """Where the user pastes the write key: a bold or linked `A > B > C` path in Getting started, and the sub-steps
+    under it."""
     text = "\n".join(page.source(p.block) for p in placed if p.role == "getting_started")
-    for match in _LINK.finditer(text):
-        if ">" in match.group(1):
-            connect = {"path": _clean_line(match.group(1).replace("*", "")), "url": match.group(2)}
-            notes = _sub_bullets(text[text.find("\n", match.end()) + 1:] if "\n" in text[match.end():] else "")
-            return connect | ({"notes": notes} if notes else {})
-    bold = _PATH_BOLD.search(text)
-    if bold:
-        connect = {"path": _clean_line(bold.group(1))}
-        notes = _sub_bullets(text[text.find("\n", bold.end()) + 1:] if "\n" in text[bold.end():] else "")
-        return connect | ({"notes": notes} if notes else {})
-    line = next((p.block.line for p in placed if p.role == "getting_started"), 1)
-    todo(line, "/connect/path", "Getting started names no `A > B` path to the write key setting; write it")
-    return {"path": "TODO: where in the partner's app users paste the write key"}
+    link = next((m for m in _LINK.finditer(text) if ">" in m.group(1)), None)
+    found = link or _PATH_BOLD.search(text)
+    if not found:
+        line = next((p.block.line for p in placed if p.role == "getting_started"), 1)
+        todo(line, "/connect/path", "Getting started names no `A > B` path to the write key setting; write it")
+        return {"path": "TODO: where in the partner's app users paste the write key"}
+    connect = {"path": _clean_line(found.group(1).replace("*", ""))} | ({"url": link.group(2)} if link else {})
+    notes = _sub_bullets(text[text.find("\n", found.end()) + 1:] if "\n" in text[found.end():] else "")
+    if any(n.startswith(AUTHENTICITY_NOTE) for n in notes):
+        line = next((p.block.line for p in placed if p.role == "getting_started"), 1)
+        todo(line, "/webhook/signature", "the page says which webhooks the source accepts: declare "
+                                         "webhook.signature, then drop that note (the signature writes it)")
+    return connect | ({"notes": notes} if notes else {})
 
 
 def _sub_bullets(text: str) -> list[str]:
-    """The indented bullets that directly follow the step naming the path (its sub-steps); the note srcfn writes
-    from a signature block is not one (the spec's signature says it)."""
+    """The indented bullets that directly follow the step naming the path (its sub-steps)."""
     notes = []
     for line in text.splitlines():
         match = re.match(r"^\s{2,}[-*]\s+(\S.*)$", line)
         if not match:
             break
         notes.append(match.group(1).strip())
-    return [n for n in notes if not unclosed_block(n) and not n.startswith(AUTHENTICITY_NOTE)]
+    return [n for n in notes if not unclosed_block(n)]
 
 
 def _methods(page: Page, placed: list[Placed]) -> list[str]:
     text = " ".join(page.source(p.block) for p in placed if p.role == "stream").lower()
     return [m for m in _METHODS if re.search(rf"\b{m}\b", text)]
+
+
+def _field(name: str) -> str:
+    """A payload field name for a trait's placeholder path."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
 
 
 def _key(name: str) -> str:
@@ -197,12 +204,16 @@ def _key(name: str) -> str:
 
 def _webhook(events: list[dict], properties: dict) -> dict:
     """A payload schema declaring what the imported rules read; the real payload is the partner's to write."""
+    hooks = [h for e in events for h in ([e["on"]] if isinstance(e["on"], str) else e["on"])]
+    traits = {k: v for e in events for k, v in e.get("traits", {}).items()}
+    fields = {f for name in traits for f in re.findall(r"\{([^{}]+)\}", name)}
     payload = {"type": "object", "required": ["type"], "properties": {
-        "type": {"type": "string", "enum": [e["on"] for e in events]},
+        "type": {"type": "string", "enum": list(dict.fromkeys(hooks))},
         "id": {"type": "string"}, "timestamp": {"type": "string"},
         "user_id": {"type": "string"}, "anonymous_id": {"type": "string"},
         "properties": {"type": "object", "properties": {_key(n): {} for n in properties}},
-    }}
+    } | ({"traits": {"type": "object", "properties": {_field(n): {} for n in traits}}} if traits else {})
+      | {f: {"type": "string"} for f in sorted(fields)}}
     return {"event_type": "type", "message_id": "id", "timestamp": "timestamp", "payload": payload}
 
 
@@ -210,7 +221,14 @@ def _hook(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "event"
 
 
-def _identity(placed: list[Placed], todo) -> dict:
+def _identity(placed: list[Placed], name: str, events: list[str], todo) -> dict:
+    rules = identity_rules(placed, name, events)
+    if rules:
+        line = next(p.block.line for p in placed if p.role == "stream" and "`" in p.block.text and
+                    re.search(r"`(userId|anonymousId)`", p.block.text))
+        todo(line, "/identity", "identity rules: the page's words are each rule's describe; write the value each "
+                                "rule reads (a placeholder now)")
+        return rules
     prose = [p.block for p in placed if p.block.kind == "paragraph" and re.search(r"userId|anonymousId", p.block.text)]
     line = prose[0].line if prose else 1
     sentences = [s for b in prose for s in re.split(r"(?<=[.!?])\s+", b.text) if re.search(r"userId|anonymousId", s)]
@@ -221,7 +239,24 @@ def _identity(placed: list[Placed], todo) -> dict:
             "anonymous_id": {"value": "anonymous_id", "describe": "TODO: where the anonymousId comes from"}}
 
 
-def _events(carried: Carried, identify: bool, todo) -> list[dict]:
+def _identify(page: Page, placed: list[Placed], todo) -> dict:
+    """The identify call the Stream section describes: the webhooks that make it, the traits it sends."""
+    hooks, conditional = identify_hooks(page, placed)
+    call: dict = {"call": "identify", "on": (hooks[0] if len(hooks) == 1 else hooks) if hooks else "identify"}
+    if conditional:
+        todo(1, "/events", "the page says identify calls are made only when conditions hold: write them as `when`")
+    traits = {}
+    for line, trait, description in traits_rows(placed):
+        if not re.fullmatch(r"\S+", trait) or trait in traits:
+            todo(line, "/identity/traits", f"trait {trait!r} cannot be a trait name (no spaces, once each): left out")
+            continue
+        traits[trait] = {"value": f"traits.{_field(trait)}"} | ({"describe": description[:200].strip()} if description else {})
+    if traits:
+        call["traits"] = traits
+    return call
+
+
+def _events(carried: Carried, identify: dict | None, todo) -> list[dict]:
     out: list[dict] = []
     hooks: set[str] = set()
     for entry in carried.events:
@@ -243,7 +278,7 @@ def _events(carried: Carried, identify: bool, todo) -> list[dict]:
              "the page does not say which event carries which property: every event lists the properties of the "
              f"tables not headed by an event's name{tied}")
     if identify:
-        out.append({"call": "identify", "on": "identify"})
+        out.append(identify)
     if not carried.events:
         todo(1, "/events", "the page lists no events; add them")
         out.insert(0, {"name": "TODO Event", "description": "TODO: the events the source sends.", "on": "todo"})
@@ -253,7 +288,9 @@ def _events(carried: Carried, identify: bool, todo) -> list[dict]:
 def _left_behind(page: Page, placed: list[Placed], todo) -> None:
     """Report the tables the spec does not carry: those of the sections the template writes itself."""
     for p in placed:
-        if p.block.kind == "table" and p.role in ("top", "getting_started", "stream", "adding_destinations"):
+        traits = p.role == "stream" and plain(p.block.rows[0][0]).lower() == "trait name" if p.block.rows else False
+        if p.block.kind == "table" and p.role in ("top", "getting_started", "stream", "adding_destinations") \
+                and not traits:
             rows = len(p.block.rows)
             todo(p.block.line, "/extra_sections", f"a table of {rows} row{'s' if rows != 1 else ''} in the "
                  f"{TEMPLATE_SECTIONS.get(p.role, 'introduction')!r} section is not carried over (the template writes "
