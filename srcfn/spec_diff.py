@@ -265,7 +265,7 @@ _WEBHOOK = {"event_type": "where the webhook type is read", "message_id": "messa
 
 def _webhook(old: m.Spec, new: m.Spec) -> list[Change]:
     o, n = _hook_parts(old.webhook), _hook_parts(new.webhook)
-    changes = [Change(COMPATIBLE, "webhook-changed", f"webhook {part}", f"{_WEBHOOK[part]} changed", f"/webhook")
+    changes = [Change(COMPATIBLE, "webhook-changed", f"webhook {part}", f"{_WEBHOOK[part]} changed", "/webhook")
                for part in _WEBHOOK if o[part] != n[part]]
     if strip_annotations(old.webhook.payload) != strip_annotations(new.webhook.payload):
         changes.append(Change(COMPATIBLE, "payload-schema-changed", "webhook payload schema", "changed: a webhook it "

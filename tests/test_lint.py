@@ -1,6 +1,7 @@
 """`srcfn lint`: each rule with a page that breaks it and one that does not; the seed pages; `srcfn docs`."""
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -60,10 +61,14 @@ CASES = {
     "heading-case": ("## Adding Destinations", "## Extra Notes For Acme\n\nText.\n\n## Adding Destinations",
                      "## Extra notes for Acme\n\nText.\n\n## Adding Destinations"),
     "event-case": ("| Email Opened |", "| email opened |", "| Email Opened |"),
-    "property-case": ("| `email_id`    |", "| `emailId`    |", "| `email_id`    |"),
+    "property-case": ("| `email_id`    | ID of the email |", "| `email_id`    | ID of the email |\n| `campaignId` | ID |",
+                      "| `email_id`    | ID of the email |\n| `campaign_id` | ID |"),
     "events-table": ("| Email Opened | The recipient opened the `email_id` email |", "", "| Email Opened | Opened |"),
     "missing-property": ("the `email_id` email", "the `campaign_id` email", "the `email_id` email"),
     "html-table": ("## Adding Destinations", "<table><tr><td>a</td></tr></table>\n\n## Adding Destinations", "## Adding Destinations"),
+    "lint-directive": ("## Adding Destinations", "<!-- srcfn-lint disable-next-line latin -->\n## Adding Destinations",
+                       "<!-- srcfn-lint disable-next-line latin -- the partner's wording -->\nSee e.g. this.\n\n"
+                       "## Adding Destinations"),
 }
 
 
@@ -93,7 +98,15 @@ def test_findings_are_located(cli, tmp_path):
     result = cli("lint", str(page))
     column = page.read_text().splitlines()[5].index(" our ") + 2
     assert result.exit_code == 1
-    assert result.stdout == f"{page}:6:{column}: first-person first person 'our': write in the third person\n"
+    assert result.stdout == f"{page}:6:{column}: first-person first person 'our': write in the third person, naming " \
+                            "who acts (Acme, Segment, or you for the reader)\n"
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_every_finding_says_what_to_write_instead(rule):
+    where, bad, _ = CASES[rule]
+    messages = [f.message for f in lint_page(parse_page(CLEAN.replace(where, bad, 1), "page.md")) if f.rule == rule]
+    assert messages and all(re.search(r"\b(write|add|move|remove|delete)\b", m) for m in messages), messages
 
 
 def test_partner_template_reports_leftovers_and_curly_quotes(cli, tmp_path):
@@ -161,3 +174,97 @@ def test_docs_into_a_segment_docs_checkout(cli, tmp_path):
 def test_docs_refuses_a_folder_that_is_not_segment_docs(cli, tmp_path):
     result = cli("docs", "--into", str(tmp_path))
     assert result.exit_code == 2 and "is not a segment-docs checkout" in result.output
+
+
+# Each rule in context: (rule, page text replacing `where` in CLEAN, whether the rule fires).
+EVENTS_ROW = "| Email Opened | The recipient opened the `email_id` email |"
+CONTEXTS = {
+    "heading that is an event name": ("heading-case", "## Adding Destinations", "### Email Opened\n\nText.\n\n## Adding Destinations", False),
+    "heading naming an event then more": ("heading-case", "## Adding Destinations",
+                                          "### Email Opened (Beta) Events\n\nText.\n\n## Adding Destinations", True),
+    "heading with the partner's name": ("heading-case", "## Adding Destinations",
+                                        "## Sending data to Acme\n\nText.\n\n## Adding Destinations", False),
+    "heading with a product name": ("heading-case", "sends engagement events",
+                                    "sends [Acme Journeys](https://acme.example.com/j) events", False),
+    "heading with a template title": ("heading-case", "## Adding Destinations",
+                                      "## Acme Event Properties\n\nText.\n\n## Adding Destinations", False),
+    "heading with a brand in capitals": ("heading-case", "## Adding Destinations",
+                                         "## Send data to AcmeHQ and the NPS tool\n\nText.\n\n## Adding Destinations", False),
+    "heading after a colon": ("heading-case", "## Adding Destinations",
+                              "## Step 1: Authenticate the app\n\nText.\n\n## Adding Destinations", False),
+    "heading in title case": ("heading-case", "## Adding Destinations",
+                              "## Send Data to Acme\n\nText.\n\n## Adding Destinations", True),
+    "event name that is an identifier": ("event-case", EVENTS_ROW, "| call.created | A call |", False),
+    "event name in snake_case": ("event-case", EVENTS_ROW, "| email_opened | Opened |", False),
+    "event name with a brand": ("event-case", EVENTS_ROW, "| iOS Push Opened | Opened |", False),
+    "event name with a placeholder": ("event-case", EVENTS_ROW, "| Custom Event: {event type} | Any |", False),
+    "event name as lowercase prose": ("event-case", EVENTS_ROW, "| email opened | Opened |", True),
+    "object collection": ("event-case", "| Event Name   | Description                        |\n| ------------ | ---------------------------------- |\n" + EVENTS_ROW,
+                          "| Collection | Type | Description |\n| --- | --- | --- |\n| Email Opened | Event | Opened `email_id` |\n"
+                          "| form submissions | Object | Forms |", False),
+    "camelCase properties table": ("property-case", "| `email_id`    | ID of the email |",
+                                   "| `emailId` | ID |\n| `campaignId` | ID |", False),
+    "snake_case table with Segment's fields": ("property-case", "| `email_id`    | ID of the email |",
+                                               "| `email_id` | ID |\n| `userId` | ID |\n| `anonymousId` | ID |", False),
+    "table mixing conventions": ("property-case", "| `email_id`    | ID of the email |",
+                                 "| `email_id` | ID |\n| `list_id` | ID |\n| `campaignId` | ID |", True),
+    "words in a name cell": ("substitutions", EVENTS_ROW, "| User Login | Logged in `email_id` |", False),
+    "words in a description cell": ("substitutions", EVENTS_ROW, "| User Signed In | Login `email_id` |", True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONTEXTS))
+def test_rules_know_their_context(case):
+    rule, where, text, fires = CONTEXTS[case]
+    assert where in CLEAN
+    assert (rule in rules_hit(CLEAN.replace(where, text, 1))) is fires
+
+
+def test_the_messages_of_naming_rules_say_what_to_write():
+    page = CLEAN.replace("## Adding Destinations", "## Send Data To Acme\n\nText.\n\n## Adding Destinations").replace(
+        EVENTS_ROW, "| email opened | Opened |").replace(
+        "| `email_id`    | ID of the email |", "| `email_id` | ID |\n| `list_id` | ID |\n| `campaignId` | ID |")
+    assert [(f.line, f.rule, f.message) for f in lint_page(parse_page(page, "page.md"))
+            if f.rule in ("heading-case", "event-case", "property-case")] == [
+        (22, "event-case", "event 'email opened' is not in Proper Case: write 'Email Opened'"),
+        (30, "property-case", "property 'campaignId' is camelCase in a table of snake_case names (1 such: campaignId): "
+                              "write 'campaign_id' if that is the key the source sends, else mark the exception with "
+                              "a disable comment"),
+        (32, "heading-case", "heading 'Send Data To Acme' is not in sentence case: write 'Send data to Acme'")]
+
+
+def test_a_comment_silences_a_finding_with_its_reason():
+    noisy = CLEAN.replace("sends engagement events", "sends engagement events, e.g. opens")
+    assert rules_hit(noisy) == {"latin"}
+    line = "<!-- srcfn-lint disable-next-line latin -- Acme's product copy, agreed with Segment -->\n"
+    assert lint_page(parse_page(noisy.replace("[Acme](", line + "[Acme](", 1), "page.md")) == []
+    page_wide = noisy.replace("## Getting started", "<!-- srcfn-lint disable latin, first-person -- quoted copy -->\n\n"
+                                                    "## Getting started")
+    assert [(f.rule, f.message) for f in lint_page(parse_page(page_wide.replace("sends engagement", "sends our engagement"),
+                                                               "page.md"))] == []
+
+
+def test_a_comment_without_reason_or_purpose_is_itself_a_finding():
+    noisy = CLEAN.replace("sends engagement events", "sends engagement events, e.g. opens")
+    findings = lambda text: [(f.line, f.rule, f.message) for f in lint_page(parse_page(text, "page.md"))]  # noqa: E731
+    assert findings(noisy.replace("[Acme](", "<!-- srcfn-lint disable-next-line latin -->\n[Acme](", 1)) == [
+        (6, "lint-directive", "a disable comment names the rules it silences and why: write <!-- srcfn-lint "
+                              "disable-next-line latin -- why the page keeps it -->"),
+        (7, "latin", "Latin abbreviation 'e.g.': write 'for example'")]
+    assert findings(CLEAN.replace("## Stream", "<!-- srcfn-lint disable no-such-rule -- why -->\n\n## Stream")) == [
+        (14, "lint-directive", "unknown rule 'no-such-rule' in a disable comment; rules: " + ", ".join(
+            sorted(set(RULES) - {"lint-directive"})))]
+    assert findings(CLEAN.replace("## Stream", "<!-- srcfn-lint disable-next-line latin -- why -->\n## Stream")) == [
+        (14, "lint-directive", "this comment silences latin but no such finding is on line 15: remove the comment")]
+
+
+CATALOG = ROOT / "tests" / "catalog-pages"
+
+
+def test_the_live_pages_give_exactly_the_expected_findings(cli):
+    """Each expected finding was checked by hand against its page: a real style problem, not noise. A rule that
+    starts flagging names, brands or the template's own words fails here."""
+    pages = sorted(str(p.relative_to(ROOT)) for p in CATALOG.glob("*.md") if p.name != "README.md")
+    result = cli("lint", *pages)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == (CATALOG / "expected-lint.txt").read_text(encoding="utf-8").splitlines()

@@ -1,8 +1,9 @@
 """Lint a catalog page against Segment's partner template and style rules.
 
-Each rule has an id (RULES documents it); a finding is `file:line:col: rule-id message`. Text rules look at
-prose only: code spans, fenced code, link targets, HTML comments and front matter are blanked out first, with
-columns preserved.
+Each rule has an id (RULES documents it); a finding is `file:line:col: rule-id message`, and its message says
+what to write instead. Text rules look at prose only: code spans, fenced code, link targets, HTML comments and
+front matter are blanked out first, with columns preserved. Naming rules know their context (lint_naming.py);
+an HTML comment silences a finding with a reason (lint_directives.py).
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ...core.segment import TEMPLATE_SECTIONS, UTM
-from ..semantics import SNAKE_CASE, is_proper_case
+from .lint_context import Context, context_of
+from .lint_directives import directive_problems, find_directives, silenced
+from .lint_naming import event_findings, heading_findings, property_findings
 from .parse import Page
 from .sections import place, role_of
 
@@ -29,12 +32,14 @@ RULES = {
     "first-person": "third person: no we, our, us, let's",
     "latin": "no Latin abbreviations: e.g., i.e., eg., etc.",
     "substitutions": "Segment's word list: utilize/leverage -> use, via -> through, whitelist -> allowlist, ...",
-    "heading-case": "headings in sentence case (the template's own section titles excepted)",
-    "event-case": "event names in Proper Case",
-    "property-case": "property names in snake_case",
+    "heading-case": "headings in sentence case (the template's titles, event, partner and product names excepted)",
+    "event-case": "event names written as prose are in Proper Case (identifiers such as call.created and object "
+                  "collections are names as the source sends them)",
+    "property-case": "a properties table keeps one naming convention (snake_case or camelCase)",
     "events-table": "the Events section has a table with at least one event",
     "missing-property": "properties an event description names (in backticks) are in the properties table",
     "html-table": "tables are pipe tables (HTML tables are the pre-2023 style)",
+    "lint-directive": "disable comments name known rules, give a reason, and silence a finding",
 }
 ORDER = list(TEMPLATE_SECTIONS)
 TEMPLATE_HEADINGS = {title.lower() for title in TEMPLATE_SECTIONS.values()} | {"event cloud source"}
@@ -58,8 +63,17 @@ class LintFinding:
         return f"::error file={self.file},line={self.line},col={self.col}::{self.rule} {self.message}"
 
 
+LATIN = {"e.g.": "for example", "eg.": "for example", "i.e.": "that is", "ie.": "that is", "etc.": "and so on"}
+
+
 def lint_page(page: Page, disabled: frozenset[str] = frozenset()) -> list[LintFinding]:
-    found = [f for check in CHECKS for f in check(page) if f.rule not in disabled]
+    ctx = context_of(page)
+    directives = find_directives(page)
+    found = [f for check in CHECKS for f in check(page, ctx)
+             if f.rule not in disabled and not silenced(directives, f.rule, f.line)]
+    if "lint-directive" not in disabled:
+        found += [_f(page, line, col, "lint-directive", message)
+                  for line, col, message in directive_problems(directives, set(RULES) - {"lint-directive"})]
     return sorted(set(found))
 
 
@@ -67,8 +81,9 @@ def _f(page: Page, line: int, col: int, rule: str, message: str) -> LintFinding:
     return LintFinding(page.path, line, col, rule, message)
 
 
-def _prose_lines(page: Page) -> list[tuple[int, str]]:
-    """(line number, text) of prose lines: code, comments, link targets and front matter blanked."""
+def _prose_lines(page: Page, ctx: Context) -> list[tuple[int, str]]:
+    """(line number, text) of prose lines: code, comments, link targets, front matter and the names in the first
+    cell of events and properties tables (names as the source sends them, not prose) blanked."""
     body_start = max(page.front_lines.values(), default=0) + 2 if page.front_lines else 1
     text = "\n".join(page.lines)
     blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))  # noqa: E731
@@ -78,58 +93,83 @@ def _prose_lines(page: Page) -> list[tuple[int, str]]:
     # Link targets stop at the next bracket too: `[x]([x]([x](...` stays linear instead of quadratic.
     text = re.sub(r"\]\([^()\s]*\)", lambda m: "]" + " " * (len(m.group(0)) - 1), text)
     text = re.sub(r"https?://\S+", blank, text)
-    return [(n, line) for n, line in enumerate(text.splitlines(), start=1) if n >= body_start]
+    lines = text.splitlines()
+    for table in ctx.tables:
+        for line, _ in table.data:
+            _blank_first_cell(lines, line - 1, table.block.html)
+    return [(n, line) for n, line in enumerate(lines, start=1) if n >= body_start]
 
 
-def _words(page: Page, pattern: re.Pattern, rule: str, say: Callable[[re.Match], str | None]) -> Iterator[LintFinding]:
-    for n, line in _prose_lines(page):
+def _blank_first_cell(lines: list[str], index: int, html: bool) -> None:
+    """Blank the name cell of the table row that starts on lines[index]."""
+    if html:  # the row's first <td> is on its line or one of the next
+        for i in range(index, min(index + 4, len(lines))):
+            match = re.search(r"<t[dh][^>]*>(.*?)(</t[dh]>|$)", lines[i])
+            if match:
+                lines[i] = lines[i][:match.start(1)] + " " * len(match.group(1)) + lines[i][match.end(1):]
+                return
+        return
+    match = re.match(r"^(\s*\|?)((?:[^|\\]|\\.)*)", lines[index])
+    if match:
+        lines[index] = match.group(1) + " " * len(match.group(2)) + lines[index][match.end():]
+
+
+def _words(page: Page, ctx: Context, pattern: re.Pattern, rule: str,
+           say: Callable[[re.Match], str | None]) -> Iterator[LintFinding]:
+    for n, line in _prose_lines(page, ctx):
         for m in pattern.finditer(line):
             message = say(m)
             if message:
                 yield _f(page, n, m.start() + 1, rule, message)
 
 
-def check_sections(page: Page) -> Iterator[LintFinding]:
+def check_sections(page: Page, ctx: Context) -> Iterator[LintFinding]:
     roles = [(b, "stream" if role_of(b.text) == "components" else role_of(b.text))
              for b in page.blocks if b.kind == "heading"]
     present = [(b, r) for b, r in roles if r in ORDER]
     seen = {r for _, r in present}
     for required in REQUIRED:
         if required not in seen:
-            yield _f(page, 1, 1, "required-sections", f"no {TEMPLATE_SECTIONS[required]!r} section")
-    last = -1
+            yield _f(page, 1, 1, "required-sections",
+                     f"no {TEMPLATE_SECTIONS[required]!r} section: add `## {TEMPLATE_SECTIONS[required]}` as the template does")
+    last: tuple[int, str] | None = None
     for block, role in present:
-        if ORDER.index(role) < last:
-            yield _f(page, block.line, 1, "section-order", f"{block.text!r} comes after a section that follows it in the template")
-        last = max(last, ORDER.index(role))
+        if last and ORDER.index(role) < last[0]:
+            yield _f(page, block.line, 1, "section-order", f"{block.text!r} comes after {last[1]!r}, which follows it "
+                                                           f"in the template: move it before {last[1]!r}")
+        if not last or ORDER.index(role) > last[0]:
+            last = (ORDER.index(role), block.text)
 
 
-def check_front_matter(page: Page) -> Iterator[LintFinding]:
+def check_front_matter(page: Page, ctx: Context) -> Iterator[LintFinding]:
     if page.front_error:
         yield _f(page, 1, 1, "front-matter", page.front_error)
         return
     title = page.front.get("title")
     if not title:
-        yield _f(page, 1, 1, "front-matter", "no title in the front matter")
+        yield _f(page, 1, 1, "front-matter", "no title in the front matter: write `title: <Partner> Source`")
     elif not str(title).rstrip().endswith("Source"):
-        yield _f(page, page.front_lines.get("title", 1), 1, "title-source", f"title {title!r} does not end with \"Source\"")
+        yield _f(page, page.front_lines.get("title", 1), 1, "title-source",
+                 f"title {title!r} does not end with \"Source\": write 'title: {str(title).rstrip()} Source'")
     for key in ("beta", "private"):
         if key in page.front:
             yield _f(page, page.front_lines.get(key, 1), 1, "front-matter",
-                     f"`{key}:` has no effect on source pages (the catalog status sets the Beta badge)")
+                     f"`{key}:` has no effect on source pages (the catalog status sets the Beta badge): remove it")
 
 
-def check_raw_text(page: Page) -> Iterator[LintFinding]:
+def check_raw_text(page: Page, ctx: Context) -> Iterator[LintFinding]:
     """Rules that look at the source as written (link attributes and targets included)."""
     leftovers = re.compile(r"\(delete after reading\)|<integration_name>|\[integration_name\]|yourintegration\.com")
     for n, line in enumerate(page.lines, start=1):
         for m in leftovers.finditer(line):
-            yield _f(page, n, m.start() + 1, "template-leftover", f"template text left in the page: {m.group(0)}")
+            yield _f(page, n, m.start() + 1, "template-leftover",
+                     f"template text left in the page: {m.group(0)}: write the partner's own text, or delete it")
         # Curly quotes, and their mojibake (the template's `‚Äù` is `”` read as Mac Roman): anything not ASCII.
         for m in re.finditer(r"\{:[^{}\n]*[^\x00-\x7f{}][^{}\n]*\}", line):
-            yield _f(page, n, m.start() + 1, "curly-target", f"curly quote in {m.group(0)}: kramdown drops the attribute")
+            yield _f(page, n, m.start() + 1, "curly-target",
+                     f"curly quote in {m.group(0)}: kramdown drops the attribute; write {{:target=\"_blank\"}}")
         for m in re.finditer(r"\]\(([^()\s:]+@[^()\s]+)\)", line):
-            yield _f(page, n, m.start(1) + 1, "mailto", f"email link ({m.group(1)}) needs mailto:")
+            yield _f(page, n, m.start(1) + 1, "mailto", f"email link ({m.group(1)}) needs mailto:: write (mailto:{m.group(1)})")
     yield from _utm(page)
 
 
@@ -143,63 +183,56 @@ def _utm(page: Page) -> Iterator[LintFinding]:
                 continue
             if not url.endswith(UTM):
                 line = next((n for n in range(p.block.line, p.block.end + 1) if url in page.lines[n - 1]), p.block.line)
-                yield _f(page, line, page.lines[line - 1].find(url) + 1, "utm", f"partner link {url} lacks {UTM}")
+                fixed = url + (UTM if "?" not in url else "&" + UTM[1:])
+                yield _f(page, line, page.lines[line - 1].find(url) + 1, "utm", f"partner link {url} lacks {UTM}: write {fixed}")
             return
 
 
-def check_style(page: Page) -> Iterator[LintFinding]:
-    yield from _words(page, re.compile(r"\b(we|our|ours|us|let's|we're|we've|we'll)\b", re.I), "first-person",
-                      lambda m: None if m.group(0) == "US" else f"first person {m.group(0)!r}: write in the third person")
-    yield from _words(page, re.compile(r"(?<![\w.])(e\.g\.|i\.e\.|eg\.|ie\.|etc\.)", re.I), "latin",
-                      lambda m: f"Latin abbreviation {m.group(0)!r}: use \"for example\", \"that is\", \"and so on\"")
+def check_style(page: Page, ctx: Context) -> Iterator[LintFinding]:
+    yield from _words(page, ctx, re.compile(r"\b(we|our|ours|us|let's|we're|we've|we'll)\b", re.I), "first-person",
+                      lambda m: None if m.group(0) == "US" else
+                      f"first person {m.group(0)!r}: write in the third person, naming who acts ({ctx.name or 'the partner'}, "
+                      "Segment, or you for the reader)")
+    yield from _words(page, ctx, re.compile(r"(?<![\w.])(e\.g\.?|i\.e\.?|eg\.|ie\.|etc\.)(?!\w)", re.I), "latin",
+                      lambda m: f"Latin abbreviation {m.group(0)!r}: write {LATIN[m.group(0).lower().rstrip('.') + '.']!r}")
     # Bold text names UI elements (the **Setup** tab): the word list does not apply to it.
-    yield from _words(page, re.compile(r"\*\*[^*]+\*\*|\b(" + "|".join(SUBSTITUTIONS) + r")\b|(?<=\s)&(?=\s)", re.I),
+    yield from _words(page, ctx, re.compile(r"\*\*[^*]+\*\*|\b(" + "|".join(SUBSTITUTIONS) + r")\b|(?<=\s)&(?=\s)", re.I),
                       "substitutions", lambda m: None if m.group(0).startswith("**")
-                      else f"{m.group(0)!r}: use {SUBSTITUTIONS.get(m.group(0).lower(), 'and')}")
+                      else f"{m.group(0)!r}: write {SUBSTITUTIONS.get(m.group(0).lower(), 'and')}")
 
 
-def check_headings(page: Page) -> Iterator[LintFinding]:
-    name = re.sub(r"\s+Source$", "", str(page.front.get("title", ""))).lower()
-    allowed = {"segment", "source", "destination", "destinations"} | set(name.split())
-    for block in page.blocks:
-        if block.kind != "heading" or block.level < 2 or block.text.lower() in TEMPLATE_HEADINGS:
-            continue
-        words = block.text.split()
-        for word in words[1:]:
-            bare = word.strip("*`()[]:,")
-            if bare[:1].isupper() and not bare.isupper() and bare.lower() not in allowed and not any(c.isdigit() for c in bare):
-                yield _f(page, block.line, 1, "heading-case", f"heading {block.text!r} is not in sentence case ({bare!r})")
-                break
+def check_headings(page: Page, ctx: Context) -> Iterator[LintFinding]:
+    for line, message in heading_findings(page, ctx, TEMPLATE_HEADINGS):
+        yield _f(page, line, 1, "heading-case", message)
 
 
-def check_tables(page: Page) -> Iterator[LintFinding]:
+def check_naming(page: Page, ctx: Context) -> Iterator[LintFinding]:
+    for line, message in event_findings(ctx):
+        yield _f(page, line, 1, "event-case", message)
+    for line, message in property_findings(ctx):
+        yield _f(page, line, 1, "property-case", message)
+
+
+def check_tables(page: Page, ctx: Context) -> Iterator[LintFinding]:
     placed = place(page)
     events_heading = next((p.block for p in placed if p.block.kind == "heading" and p.role == "events"), None)
-    events_tables = [p.block for p in placed if p.block.kind == "table" and p.role == "events"]
-    if events_heading and not any(len(t.rows) > 1 for t in events_tables):
-        yield _f(page, events_heading.line, 1, "events-table", "the Events section lists no events in a table")
-    properties = set()
-    for p in placed:
-        if p.block.kind == "table" and p.role == "event_properties":
-            for offset, row in enumerate(p.block.rows[1:], start=1):
-                prop = re.sub(r"[`*]", "", row[0]).strip() if row else ""
-                properties.add(prop)
-                if prop and not SNAKE_CASE.match(prop):
-                    yield _f(page, p.block.line + offset + (0 if p.block.html else 1), 1, "property-case",
-                             f"property {prop!r} is not snake_case")
-    for table in events_tables:
-        for offset, row in enumerate(table.rows[1:], start=1):
-            line = table.line + offset + (0 if table.html else 1)
+    events_tables = [t for t in ctx.tables if t.role == "events"]
+    if events_heading and not any(t.data for t in events_tables):
+        yield _f(page, events_heading.line, 1, "events-table",
+                 "the Events section lists no events in a table: add a table of | Event Name | Description |")
+    properties = {re.sub(r"[`*]", "", row[0]).strip() for t in ctx.tables if t.role == "event_properties"
+                  for _, row in t.data if row}
+    for table in events_tables if properties else ():
+        for line, row in table.data:
             event = re.sub(r"[`*]", "", row[0]).strip() if row else ""
-            if event and not is_proper_case(event):
-                yield _f(page, line, 1, "event-case", f"event {event!r} is not in Proper Case")
-            if properties:
-                for named in re.findall(r"`([a-z][a-z0-9_]*)`", row[-1] if len(row) > 1 else ""):
-                    if "_" in named and named not in properties:
-                        yield _f(page, line, 1, "missing-property", f"{named!r} is named in {event!r} but not in the properties table")
+            for named in re.findall(r"`([a-z][a-z0-9_]*)`", row[-1] if len(row) > 1 else ""):
+                if "_" in named and named not in properties:
+                    yield _f(page, line, 1, "missing-property", f"{named!r} is named in {event!r} but not in the "
+                                                                f"properties table: add a `{named}` row to it")
     for p in placed:
         if p.block.kind == "table" and p.block.html:
-            yield _f(page, p.block.line, 1, "html-table", "HTML table: write it as a pipe table (warning)")
+            yield _f(page, p.block.line, 1, "html-table", "HTML table: write it as a pipe table (| Name | Description |), "
+                                                          "as the template does (warning)")
 
 
-CHECKS = (check_sections, check_front_matter, check_raw_text, check_style, check_headings, check_tables)
+CHECKS = (check_sections, check_front_matter, check_raw_text, check_style, check_headings, check_naming, check_tables)

@@ -8,7 +8,8 @@ from .parse import Block, Page
 
 # Heading (lowercase) → template section; live pages also use the older titles.
 ROLES = {title.lower(): key for key, title in TEMPLATE_SECTIONS.items()} | {
-    "components": "components", "collections": "events", "properties": "event_properties"}
+    "components": "components", "collections": "events", "properties": "event_properties",
+    "add destinations": "adding_destinations"}
 
 
 @dataclass
