@@ -259,3 +259,22 @@ def test_import_and_lint_never_crash(text):
         return
     result = import_page(page, "fuzz")
     check_loads(spec_yaml(result, "fuzz.md"), result.slug, "fuzz.md")  # whatever the page, the spec loads
+
+
+def test_what_import_cannot_carry_is_reported_with_its_line(cli, tmp_path):
+    events = ("| Event Name | Description |\n| --- | --- |\n| Email Opened | Opened |\n| | No name |\n"
+              "| Email Opened | Again |\n| Email Sent | |")
+    text = page(events, "").replace("1. Log in to your Acme account",
+                                    "| Plan | Price |\n|---|---|\n| Pro | 10 |\n\n1. Log in to your Acme account")
+    path = tmp_path / "acme.md"
+    path.write_text(textwrap.dedent(text).lstrip())
+    result = cli("import", str(path), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0
+    todos = [line.split(": todo: ", 1) for line in result.stderr.splitlines()]
+    assert [(where.removeprefix(f"{path}:"), what) for where, what in todos] == [
+        ("1:1", "/identity: identity rules come from prose; write them as rules"),
+        ("11:1", "/extra_sections: a table of 2 rows in the 'Getting started' section is not carried over (the template "
+                 "writes that section): move it to an extra section"),
+        ("26:1", "/events: a row without a name: left out"),
+        ("27:1", "/events: 'Email Opened' is listed twice (first on line 25): kept the first"),
+        ("28:1", "/events: 'Email Sent' has no description: wrote a TODO")]

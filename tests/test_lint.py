@@ -268,3 +268,9 @@ def test_the_live_pages_give_exactly_the_expected_findings(cli):
     result = cli("lint", *pages)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == (CATALOG / "expected-lint.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_readme_documents_every_rule():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^\| `([a-z-]+)` \| ", readme.split("**Lint rules**", 1)[1], re.M)
+    assert set(RULES) <= set(documented)
