@@ -278,3 +278,20 @@ def test_what_import_cannot_carry_is_reported_with_its_line(cli, tmp_path):
         ("26:1", "/events: a row without a name: left out"),
         ("27:1", "/events: 'Email Opened' is listed twice (first on line 25): kept the first"),
         ("28:1", "/events: 'Email Sent' has no description: wrote a TODO")]
+
+
+def test_a_table_per_event_imports_as_per_event_lists(tmp_path):
+    props = ("## Event Properties\n\n#### Email Opened\n\n| Property Name | Type | Description |\n|---|---|---|\n"
+             "| `email_id` | String | ID of the email |\n\n#### Link Clicked\n\n"
+             "| Property Name | Type | Description |\n|---|---|---|\n| `url` | string | The link |\n| `email_id` | String | ID of the email |")
+    result = imported(page(PIPE_EVENTS, props))
+    assert [(e["name"], e["properties"]) for e in result.spec["events"]] == [
+        ("Email Opened", ["email_id"]), ("Link Clicked", ["url", "email_id"])]
+    assert result.spec["page"] == {"properties": {"columns": [
+        {"show": "name", "title": "Property Name"}, {"show": "type", "title": "Type"},
+        {"show": "description", "title": "Description"}], "level": 4, "layout": "per_event"}}
+    assert result.spec["properties"]["email_id"] == {"description": "ID of the email", "from": "properties.email_id",
+                                                     "schema": {"type": "string"}, "cells": {"Type": "String"}}
+    built = regenerated(tmp_path, result)
+    assert "#### Email Opened\n\n| Property Name | Type   | Description     |\n" in built
+    assert pagetables.every_table(built)[1:] == pagetables.every_table(props)

@@ -33,6 +33,7 @@ class Table:
     title: str | None     # the heading over it, since the previous table
     intro: str | None     # Markdown between that heading (or the previous table) and the table
     header: bool          # whether its first row is a header
+    level: int = 3        # the level of the heading over it
     columns: list[Column] = field(default_factory=list)
 
     @property
@@ -62,19 +63,20 @@ def cell_markdown(cell: str) -> str:
 def find_tables(page: Page, placed: list[Placed]) -> list[Table]:
     """The tables of the Events and Event Properties sections, each with the heading and prose leading to it."""
     tables: list[Table] = []
-    title, lead, role = None, [], None
+    title, lead, role, level = None, [], None, 3
     for p in placed:
         if p.role != role:
             title, lead, role = None, [], p.role
         block = p.block
         if block.kind == "heading" and block.level >= 3:
-            title, lead = plain(block.text), []
+            title, lead, level = plain(block.text), [], block.level
         elif block.kind == "heading":
             title, lead = None, []
         elif block.kind == "table" and role in ("events", "event_properties") and block.rows:
             first = not any(t.role == role for t in tables)
             intro = "\n\n".join(page.source(b) for b in lead).strip() if (title or not first) and lead else None
             tables.append(_table(block, role, title, intro))
+            tables[-1].level = level if title else 3
             title, lead = None, []
         elif block.kind in ("paragraph", "list", "callout", "other"):
             lead.append(block)
@@ -145,22 +147,39 @@ def carry(tables: list[Table], todo) -> Carried:
     property_tables = [t for t in tables if t.role == "event_properties"]
     groups = [_event_group(t, out, todo) for t in event_tables]
     if event_tables:
-        _layout(out.page, "events", event_tables[0], [g for g in groups if g["events"]], "Event Name")
+        _layout(out.page, "events", event_tables, [g for g in groups if g["events"]], "Event Name")
     prop_groups = [_property_group(t, out, todo) for t in property_tables]
     if property_tables:
-        _layout(out.page, "properties", property_tables[0], [g for g in prop_groups if g["properties"]], "Property Name")
+        _layout(out.page, "properties", property_tables, [g for g in prop_groups if g["properties"]], "Property Name")
     names = {e["name"] for e in out.events if "name" in e}
     for table, group in zip(property_tables, prop_groups):
         event = _event_named(table.title, names)
         keys = [r if isinstance(r, str) else r["name"] for r in group["properties"]]
         into = out.lists.setdefault(event, []) if event else out.common
         into.extend(k for k in dict.fromkeys(keys) if k not in into)
+    if _per_event(out.page.get("properties", {}), [e["name"] for e in out.events if "name" in e]):
+        layout = out.page["properties"]
+        layout["layout"] = "per_event"
+        del layout["groups"]
+        layout.pop("level", None) if layout.get("level") == 3 else None
     return out
 
 
-def _layout(page: dict, key: str, first: Table, groups: list[dict], name_title: str) -> None:
+def _per_event(layout: dict, events: list[str]) -> bool:
+    """Whether the property groups are exactly one table per event, under its name, in event order: the spec then
+    says `layout: per_event` and lists each event's properties, instead of spelling the tables out."""
+    groups = layout.get("groups", [])
+    titles = [g.get("title") for g in groups]
+    plain_rows = all(isinstance(r, str) for g in groups for r in g["properties"])
+    no_repeats = all(len(set(g["properties"])) == len(g["properties"]) for g in groups if plain_rows)
+    in_order = [e for e in events if e in titles] == titles
+    return bool(groups) and plain_rows and no_repeats and in_order and len(set(titles)) == len(titles) and \
+        all(set(g) == {"title", "properties"} for g in groups)
+
+
+def _layout(page: dict, key: str, tables: list[Table], groups: list[dict], name_title: str) -> None:
     """The page block for these tables: nothing when they are the template's (one table, two template columns)."""
-    columns = _columns(first)
+    columns = _columns(tables[0])
     template = [{"show": "name", "title": name_title}, {"show": "description", "title": "Description"}]
     for group in groups:
         if group.get("columns") == columns:
@@ -168,6 +187,9 @@ def _layout(page: dict, key: str, first: Table, groups: list[dict], name_title: 
     layout: dict = {"columns": columns} if columns != template else {}
     if len(groups) > 1 or any(k in groups[0] for k in ("title", "intro", "columns")):
         layout["groups"] = groups
+        level = next((t.level for t in tables if t.title), 3)
+        if level != 3:
+            layout["level"] = level
     if layout:
         page[key] = layout
 
