@@ -244,7 +244,10 @@ def test_import_never_overwrites_and_bad_front_matter_is_located(cli, tmp_path):
 
 PIECES = list("#|-*`>[]()!{}%:_\n \t\"'<>/=aAbB1.") + [
     "## Events\n", "| a | b |\n", "|---|---|\n", "<table><tr><td>", "</td></tr></table>", "---\n", "title: X\n",
-    "{% include x %}", '> info "t"\n', "**Stream**\n", "mailto:", "](http://x.y/?utm_source=segmentio)", "```\n", "<!--"]
+    "{% include x %}", '> info "t"\n', "**Stream**\n", "mailto:", "](http://x.y/?utm_source=segmentio)", "```\n", "<!--",
+    "## Event Properties\n", "#### ", "| Property Name | Type | Description |\n", "| Collection | Type | Description |\n",
+    "| Event | Object | String |\n", "<th>", "<code>", "<a href='x'>", "<br>", "\\_", "`a`, `b`",
+    "<!-- srcfn-lint disable-next-line latin -- x -->\n", "<!-- srcfn-lint disable -->"]
 markdownish = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
 truncated = st.tuples(st.sampled_from(sorted(SEEDS.values()) + ["partner-template.md"]), st.integers(0, 6000)).map(
     lambda t: (ROOT / "tests" / "oracles" / t[0]).read_text()[: t[1]])
@@ -295,3 +298,30 @@ def test_a_table_per_event_imports_as_per_event_lists(tmp_path):
     built = regenerated(tmp_path, result)
     assert "#### Email Opened\n\n| Property Name | Type   | Description     |\n" in built
     assert pagetables.every_table(built)[1:] == pagetables.every_table(props)
+
+
+def test_html_cells_keep_their_markup_and_th_rows_are_headers(tmp_path):
+    events = ("<table>\n<thead><tr><th>Trigger</th><th>Meaning</th></tr></thead>\n"
+              "<tr><td>Email Sent</td><td>Sent to <code>to_address</code>, see <a href=\"https://acme.example.com/d\">the docs</a>"
+              "<br>then <b>done</b></td></tr>\n</table>")
+    result = imported(page(events, ""))
+    assert result.spec["events"][0] == {
+        "name": "Email Sent", "description": "Sent to `to_address`, see [the docs](https://acme.example.com/d)<br>then **done**",
+        "on": "email_sent"}
+    assert result.spec["page"]["events"]["columns"] == [{"show": "name", "title": "Trigger"},
+                                                       {"show": "description", "title": "Meaning"}]
+    assert pagetables.every_table(regenerated(tmp_path, result))[0] == [
+        ["Trigger", "Meaning"], ["Email Sent", "Sent to to_address, see the docs<br>then done"]]
+
+
+def test_names_and_titles_too_long_for_a_spec_are_reported_not_fatal():
+    long = "Very " * 60
+    events = f"### {long}\n\n| Event Name | {long} |\n|---|---|\n| {long} | d |\n| Ok Event | fine |"
+    props = f"## Event Properties\n\n| Property Name | Description |\n|---|---|\n| `{'x' * 300}` | d |\n| `ok` | f |"
+    result = imported(page(events, props))  # the spec loads
+    assert [e.get("name") for e in result.spec["events"]] == ["Ok Event"] and list(result.spec["properties"]) == ["ok"]
+    assert [t.format().split(" (")[0] for t in result.todos if t.pointer != "/identity" and "carries" not in t.message] == [
+        "page.md:21:1: todo: /page: the heading over this table is longer than a title",
+        f"page.md:23:1: todo: /events: the name {long[:40]!r}... is longer than an event name",
+        "page.md:21:1: todo: /page: column 2's header is longer than a title",
+        f"page.md:30:1: todo: /properties: the name {'x' * 40!r}... is longer than a property name"]

@@ -43,6 +43,11 @@ class Table:
         return list(zip(self.block.row_lines[first:], self.block.rows[first:]))
 
 
+def fits(text: str) -> bool:
+    """Whether text fits a spec `line` (a name, a title): one line of at most 200 characters."""
+    return 0 < len(text) <= 200 and text == text.strip() and not re.search(r"[\r\n\u2028\u2029]", text)
+
+
 def unescape(text: str) -> str:
     """Markdown source → the text it shows: backslash escapes undone (`IDENTIFY\\_USER` is IDENTIFY_USER)."""
     return _ESCAPED.sub(r"\1", text)
@@ -85,7 +90,8 @@ def find_tables(page: Page, placed: list[Placed]) -> list[Table]:
 
 def _table(block: Block, role: str, title: str | None, intro: str | None) -> Table:
     first = [plain(c).lower() for c in block.rows[0]]
-    header = first[0] in _NAME_HEADERS or first[0].endswith(" name") or not block.html
+    bold = all(re.fullmatch(r"\*\*[^*]+\*\*", c.strip()) for c in block.rows[0])
+    header = not block.html or block.th or bold or first[0] in _NAME_HEADERS or first[0].endswith(" name")
     table = Table(block, role, title, intro, header)
     titles = [plain(c) for c in block.rows[0]] if header else []
     is_properties = role == "event_properties" or bool(first and first[0].startswith(("propert", "parameter")))
@@ -147,10 +153,11 @@ def carry(tables: list[Table], todo) -> Carried:
     property_tables = [t for t in tables if t.role == "event_properties"]
     groups = [_event_group(t, out, todo) for t in event_tables]
     if event_tables:
-        _layout(out.page, "events", event_tables, [g for g in groups if g["events"]], "Event Name")
+        _layout(out.page, "events", event_tables, [g for g in groups if g["events"]], "Event Name", todo)
     prop_groups = [_property_group(t, out, todo) for t in property_tables]
     if property_tables:
-        _layout(out.page, "properties", property_tables, [g for g in prop_groups if g["properties"]], "Property Name")
+        _layout(out.page, "properties", property_tables, [g for g in prop_groups if g["properties"]], "Property Name",
+                todo)
     names = {e["name"] for e in out.events if "name" in e}
     for table, group in zip(property_tables, prop_groups):
         event = _event_named(table.title, names)
@@ -177,9 +184,12 @@ def _per_event(layout: dict, events: list[str]) -> bool:
         all(set(g) == {"title", "properties"} for g in groups)
 
 
-def _layout(page: dict, key: str, tables: list[Table], groups: list[dict], name_title: str) -> None:
-    """The page block for these tables: nothing when they are the template's (one table, two template columns)."""
-    columns = _columns(tables[0])
+def _layout(page: dict, key: str, tables: list[Table], groups: list[dict], name_title: str, todo) -> None:
+    """The page block for these tables: nothing when they are the template's (one table, two template columns) or
+    list nothing."""
+    if not groups:
+        return
+    columns = _columns(tables[0], todo if key == "events" else None)
     template = [{"show": "name", "title": name_title}, {"show": "description", "title": "Description"}]
     for group in groups:
         if group.get("columns") == columns:
@@ -194,8 +204,24 @@ def _layout(page: dict, key: str, tables: list[Table], groups: list[dict], name_
         page[key] = layout
 
 
-def _columns(table: Table) -> list[dict]:
-    return [{"show": c.show, "title": c.title} if c.show else {"title": c.title} for c in table.columns]
+def _columns(table: Table, todo=None) -> list[dict]:
+    """The table's columns as the spec writes them; a header too long for a title gets the default one."""
+    columns = []
+    for c in table.columns:
+        title = c.title if fits(c.title) else _default_title(c.show, table.role, c.index)
+        if title != c.title and todo:
+            todo(table.block.line, "/page", f"column {c.index + 1}'s header is longer than a title (200 characters): "
+                                            f"titled {title!r}")
+        columns.append({"show": c.show, "title": title} if c.show else {"title": title})
+    return columns
+
+
+def _group_head(table: Table, todo) -> dict:
+    """A group's title and intro; a title too long for one is reported and left out."""
+    if table.title and not fits(table.title):
+        todo(table.block.line, "/page", "the heading over this table is longer than a title (200 characters): left out")
+    return {k: v for k, v in (("title", table.title if table.title and fits(table.title) else None),
+                              ("intro", table.intro)) if v}
 
 
 def _event_named(title: str | None, names: set[str]) -> str | None:
@@ -211,7 +237,7 @@ def _free_cells(table: Table, row: list[str]) -> dict:
 
 
 def _event_group(table: Table, out: Carried, todo) -> dict:
-    group: dict = {k: v for k, v in (("title", table.title), ("intro", table.intro)) if v}
+    group = _group_head(table, todo)
     group["events"] = []
     kind = next((c for c in table.columns if c.show == "kind"), None)
     described = next((c for c in table.columns if c.show == "description"), None)
@@ -219,6 +245,9 @@ def _event_group(table: Table, out: Carried, todo) -> dict:
         name = plain(row[0]) if row else ""
         if not name:
             todo(line, "/events", "a row without a name: left out")
+            continue
+        if not fits(name):
+            todo(line, "/events", f"the name {name[:40]!r}... is longer than an event name (200 characters): left out")
             continue
         if name in out.lines:
             todo(line, "/events", f"{name!r} is listed twice (first on line {out.lines[name]}): kept the first")
@@ -247,8 +276,8 @@ def _event_group(table: Table, out: Carried, todo) -> dict:
 
 
 def _property_group(table: Table, out: Carried, todo) -> dict:
-    group: dict = {k: v for k, v in (("title", table.title), ("intro", table.intro)) if v}
-    group["columns"] = _columns(table)
+    group = _group_head(table, todo)
+    group["columns"] = _columns(table, todo)
     group["properties"] = []
     described = next((c for c in table.columns if c.show == "description"), None)
     typed = next((c for c in table.columns if c.show == "type"), None)
@@ -257,6 +286,10 @@ def _property_group(table: Table, out: Carried, todo) -> dict:
         name = plain(raw_name)
         if not name:
             todo(line, "/properties", "a row without a name: left out")
+            continue
+        if len(name) > 255 or (property_key(name) != name and not fits(raw_name)):
+            todo(line, "/properties", f"the name {name[:40]!r}... is longer than a property name (255 characters, or "
+                                      "200 when it is not a key): left out")
             continue
         key = property_key(name)
         while key in out.properties and _shown_name(out.properties[key], key) != name:

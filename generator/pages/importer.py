@@ -218,7 +218,7 @@ def _webhook(events: list[dict], properties: dict) -> dict:
 
 
 def _hook(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "event"
+    return re.sub(r"[^a-z0-9]+", "_", name.lower())[:100].strip("_") or "event"
 
 
 def _identity(placed: list[Placed], name: str, events: list[str], todo) -> dict:

@@ -34,6 +34,7 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)  # tables: header row first
     html: bool = False
     row_lines: list[int] = field(default_factory=list)  # tables: the page line of each row
+    th: bool = False  # HTML tables: the first row is of <th> cells
 
 
 @dataclass
@@ -110,9 +111,9 @@ def _blocks(body: str, offset: int):
             yield Block("list", start, end, text=tok.type.split("_")[0])
             i = close
         elif tok.type == "html_block":
-            rows, lines = html_table(tok.content)
-            yield Block("table", start, end, rows=rows, html=True, row_lines=[start + n - 1 for n in lines]) if rows \
-                else Block("other", start, end, text=tok.content)
+            rows, lines, th = html_table(tok.content)
+            yield Block("table", start, end, rows=rows, html=True, row_lines=[start + n - 1 for n in lines],
+                        th=th) if rows else Block("other", start, end, text=tok.content)
         elif tok.type in ("fence", "code_block", "hr"):
             yield Block("other", start, end, text=tok.content)
         i += 1
@@ -155,11 +156,17 @@ def _quote(tokens, start: int, end: int) -> Block:
 
 
 class _HtmlTable(HTMLParser):
+    """Rows of <table> elements: each cell's text, with the inline markup cells use written as Markdown (code, links,
+    bold, italics, line breaks), and whether a row is made of <th> cells."""
+    MARKS = {"code": "`", "b": "**", "strong": "**", "em": "*", "i": "*"}
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: list[list[str]] = []
         self.lines: list[int] = []
+        self.headers: list[bool] = []
         self.cell: str | None = None
+        self.href: str | None = None
         self.depth = 0
 
     def handle_starttag(self, tag, attrs):
@@ -168,8 +175,18 @@ class _HtmlTable(HTMLParser):
         elif tag == "tr" and self.depth:
             self.rows.append([])
             self.lines.append(self.getpos()[0])
+            self.headers.append(True)
         elif tag in ("td", "th") and self.rows:
             self.cell = ""
+            self.headers[-1] &= tag == "th"
+        elif self.cell is not None:
+            if tag in self.MARKS:
+                self.cell += self.MARKS[tag]
+            elif tag == "br":
+                self.cell += "<br>"
+            elif tag == "a":
+                self.href = dict(attrs).get("href")
+                self.cell += "[" if self.href else ""
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self.cell is not None:
@@ -177,19 +194,25 @@ class _HtmlTable(HTMLParser):
             self.cell = None
         elif tag == "table":
             self.depth -= 1
+        elif self.cell is not None and tag in self.MARKS:
+            self.cell += self.MARKS[tag]
+        elif self.cell is not None and tag == "a" and self.href:
+            self.cell += f"]({self.href})"
+            self.href = None
 
     def handle_data(self, data):
         if self.cell is not None:
             self.cell += data
 
 
-def html_table(html: str) -> tuple[list[list[str]], list[int]]:
-    """Rows of the tables of an HTML block (comments ignored; the header row may be <td>, even bold), and the line
-    of the block each row starts on."""
+def html_table(html: str) -> tuple[list[list[str]], list[int], bool]:
+    """Rows of the tables of an HTML block (comments ignored), the line of the block each row starts on, and
+    whether the first row is of <th> cells (a header row may also be <td>, even bold)."""
     cleaned = re.sub(r"<!--.*?(-->|$)", lambda m: "\n" * m.group(0).count("\n"), html, flags=re.S)
     if "<table" not in cleaned.lower():
-        return [], []
+        return [], [], False
     parser = _HtmlTable()
     parser.feed(cleaned)
-    kept = [(row, line) for row, line in zip(parser.rows, parser.lines) if row]
-    return [[re.sub(r"\s+", " ", c) for c in row] for row, _ in kept], [line for _, line in kept]
+    kept = [(row, line, th) for row, line, th in zip(parser.rows, parser.lines, parser.headers) if row]
+    rows = [[re.sub(r"\s+", " ", c) for c in row] for row, _, _ in kept]
+    return rows, [line for _, line, _ in kept], bool(kept) and kept[0][2]
