@@ -24,7 +24,8 @@ def build_layout(raw: dict, calls: list[m.Call], properties: dict[str, m.Propert
     page = raw.get("page", {})
     events = page.get("events", {})
     event_columns = _columns(events, "/page/events", "events", out)
-    kinds = any(c.show == "kind" for c in event_columns)
+    kinds = any(c.get("show") == "kind" for c in events.get("columns", []) +
+                [c for g in events.get("groups", []) for c in g.get("columns", [])])
     props = page.get("properties", {})
     prop_columns = _columns(props, "/page/properties", "properties", out)
     return m.Layout(
@@ -75,22 +76,25 @@ def row_label(call: m.Call) -> str:
 def _event_tables(raw: dict, columns: tuple[m.Column, ...], calls: list[m.Call], kinds: bool,
                   out: Collector) -> tuple[m.Table, ...]:
     rows = event_rows(calls, kinds)
-    for name, call in rows.items():
-        _check_cells(call.cells, columns, call.pointer + "/cells", "the events table", out)
     if "groups" not in raw:
+        for call in rows.values():
+            _check_cells(call.cells, columns, call.pointer + "/cells", "the events table", out)
         return (m.Table(None, None, columns, tuple(m.Row(n) for n in rows)),) if rows else ()
     placed: dict[str, str] = {}
     tables = []
     for i, group in enumerate(raw["groups"]):
         ptr = f"/page/events/groups/{i}"
+        own = _columns(group, ptr, "events", out) if "columns" in group else columns
         for j, name in enumerate(group["events"]):
             if name not in rows:
                 known = "an event name" + (" or a set collection" if kinds else "")
                 out.add(f"{ptr}/events/{j}", f"{name!r} is not {known} of this spec")
-            elif name in placed:
+                continue
+            if name in placed:
                 out.add(f"{ptr}/events/{j}", f"{name!r} is already in {placed[name]}")
             placed.setdefault(name, ptr)
-        tables.append(m.Table(group.get("title"), group.get("intro"), columns, tuple(m.Row(n) for n in group["events"])))
+            _check_cells(rows[name].cells, own, rows[name].pointer + "/cells", f"the table of {ptr}", out)
+        tables.append(m.Table(group.get("title"), group.get("intro"), own, tuple(m.Row(n) for n in group["events"])))
     for name in rows:
         if name not in placed:
             out.add("/page/events/groups", f"event {name!r} is in no group: the page would not list it; add it to a "

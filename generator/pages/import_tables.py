@@ -153,11 +153,10 @@ def carry(tables: list[Table], todo) -> Carried:
     property_tables = [t for t in tables if t.role == "event_properties"]
     groups = [_event_group(t, out, todo) for t in event_tables]
     if event_tables:
-        _layout(out.page, "events", event_tables, [g for g in groups if g["events"]], "Event Name", todo)
+        _layout(out.page, "events", event_tables, [g for g in groups if g["events"]], "Event Name")
     prop_groups = [_property_group(t, out, todo) for t in property_tables]
     if property_tables:
-        _layout(out.page, "properties", property_tables, [g for g in prop_groups if g["properties"]], "Property Name",
-                todo)
+        _layout(out.page, "properties", property_tables, [g for g in prop_groups if g["properties"]], "Property Name")
     names = {e["name"] for e in out.events if "name" in e}
     for table, group in zip(property_tables, prop_groups):
         event = _event_named(table.title, names)
@@ -184,12 +183,12 @@ def _per_event(layout: dict, events: list[str]) -> bool:
         all(set(g) == {"title", "properties"} for g in groups)
 
 
-def _layout(page: dict, key: str, tables: list[Table], groups: list[dict], name_title: str, todo) -> None:
+def _layout(page: dict, key: str, tables: list[Table], groups: list[dict], name_title: str) -> None:
     """The page block for these tables: nothing when they are the template's (one table, two template columns) or
     list nothing."""
     if not groups:
         return
-    columns = _columns(tables[0], todo if key == "events" else None)
+    columns = groups[0]["columns"]
     template = [{"show": "name", "title": name_title}, {"show": "description", "title": "Description"}]
     for group in groups:
         if group.get("columns") == columns:
@@ -238,6 +237,7 @@ def _free_cells(table: Table, row: list[str]) -> dict:
 
 def _event_group(table: Table, out: Carried, todo) -> dict:
     group = _group_head(table, todo)
+    group["columns"] = _columns(table, todo)
     group["events"] = []
     kind = next((c for c in table.columns if c.show == "kind"), None)
     described = next((c for c in table.columns if c.show == "description"), None)

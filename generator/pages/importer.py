@@ -52,7 +52,7 @@ def import_page(page: Page, slug_hint: str | None = None) -> Imported:
     spec["identity"] = _identity(placed, name, [e["name"] for e in spec_events if "name" in e], todo)
     spec["events"] = spec_events
     if carried.properties:
-        spec["properties"] = {k: {"description": p["description"], "from": f"properties.{_key(k)}"} | p
+        spec["properties"] = {k: {"description": p["description"], "from": _reads(k)} | p
                               for k, p in carried.properties.items()}
     extra = _extra_sections(page, placed, todo)
     if extra:
@@ -199,7 +199,14 @@ def _field(name: str) -> str:
 
 
 def _key(name: str) -> str:
+    """The payload field a property's placeholder reads."""
     return name.replace(".", "_")
+
+
+def _reads(name: str) -> str | dict:
+    """The placeholder `from` of a property: a path when its key can be one, else the path operator's list form."""
+    key = _key(name)
+    return f"properties.{key}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) else {"path": ["properties", key]}
 
 
 def _webhook(events: list[dict], properties: dict) -> dict:
