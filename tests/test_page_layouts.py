@@ -135,3 +135,17 @@ def test_layout_mistakes_are_located():
         {"show": "name", "title": "Trait"}, {"title": "Notes"}]}})) == [
         "/page/traits/columns/1: the traits table cannot have a column of per-row cells (no `show`); it can show "
         "description, name"]
+
+
+def test_traits_and_collections_tables_take_columns():
+    events = EVENTS[:1] + [
+        {"call": "identify", "on": "named", "traits": {"zone": {"value": "zone", "describe": "the zone"}}},
+        {"call": "set", "collection": "zones", "description": "Zones as objects.", "on": "zone", "id": "id",
+         "cells": {"Sync": "hourly"}}]
+    layout = {"traits": {"columns": [{"show": "name", "title": "Attribute"}, {"show": "description", "title": "Meaning"}]},
+              "collections": {"columns": [{"show": "name", "title": "Object"}, {"title": "Sync"},
+                                          {"show": "description", "title": "Description"}]}}
+    text = page(layout, events, {"lat": PROPERTIES["lat"], "zone": PROPERTIES["zone"]})
+    assert "| Attribute | Meaning  |\n| --------- | -------- |\n| `zone`    | The zone |\n" in text
+    assert "| Object  | Sync   | Description       |\n| ------- | ------ | ----------------- |\n" \
+           "| `zones` | hourly | Zones as objects. |\n" in text
