@@ -5,6 +5,7 @@ A hand-written page says these things in its own words: what does not read as sr
 """
 from __future__ import annotations
 
+import heapq
 import re
 
 from .import_tables import plain
@@ -55,17 +56,27 @@ def _rules(text: str, name: str, events: list[str]) -> dict | None:
 
 
 def _names(listed: str, events: list[str]) -> list[str] | None:
-    """`A, B and C` → the known event names it lists (names may hold `and` or commas), or None."""
-    if not listed:
-        return []
-    for event in sorted(events, key=len, reverse=True):
-        if listed == event:
-            return [event]
-        for joint in (", ", " and "):
-            if listed.startswith(event + joint):
-                rest = _names(listed[len(event) + len(joint):], events)
-                if rest is not None:
-                    return [event] + rest
+    """`A, B and C` → the known event names it lists (names may hold `and` or commas), or None. A walk over the
+    positions where a name can start, each visited once: linear in the list, however hostile."""
+    came_from: dict[int, tuple[int, str]] = {}
+    starts, seen, ordered = [0], {0}, sorted(set(events), key=len, reverse=True)
+    while starts:
+        pos = heapq.heappop(starts)
+        for event in ordered:
+            if not listed.startswith(event, pos):
+                continue
+            end = pos + len(event)
+            if end == len(listed):
+                names = [event]
+                while pos:
+                    pos, name = came_from[pos]
+                    names.append(name)
+                return names[::-1]
+            for joint in (", ", " and "):
+                if listed.startswith(joint, end) and end + len(joint) not in seen:
+                    seen.add(end + len(joint))
+                    came_from[end + len(joint)] = (pos, event)
+                    heapq.heappush(starts, end + len(joint))
     return None
 
 

@@ -21,13 +21,12 @@ _MASK = "\x00"
 
 def heading_findings(page: Page, ctx: Context, template_headings: set[str]) -> Iterator[tuple[int, str]]:
     phrases = sorted({*ctx.events, *ctx.names, *TEMPLATE_PHRASES}, key=len, reverse=True)
+    names = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")(?!\w)")  # longest first
     for block in page.blocks:
         if block.kind != "heading" or block.level < 2 or block.text.lower() in template_headings:
             continue
         text = plain(block.text)
-        masked = text
-        for phrase in phrases:  # names keep their capitals: mask them, longest first
-            masked = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", lambda m: _MASK * len(m.group(0)), masked)
+        masked = names.sub(lambda m: _MASK * len(m.group(0)), text)  # names keep their capitals
         wrong = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", masked) if _capitalised_mid_sentence(masked, m)]
         if wrong:
             fixed = list(text)
