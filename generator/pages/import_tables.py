@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...core.segment import COLLECTION_PATTERN
 from .parse import Block, Page
 from .sections import Placed
 
@@ -16,7 +17,7 @@ _JSON_TYPES = {"string": "string", "number": "number", "integer": "integer", "bo
                "array": "array", "null": "null", "float": "number", "double": "number", "int": "integer",
                "bool": "boolean"}
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_COLLECTION = re.compile(r"^[a-z0-9](?:[a-z0-9_]{0,98}[a-z0-9])?$")
+_COLLECTION = re.compile(COLLECTION_PATTERN)
 
 
 @dataclass
@@ -80,19 +81,18 @@ def find_tables(page: Page, placed: list[Placed]) -> list[Table]:
         elif block.kind == "table" and role in ("events", "event_properties") and block.rows:
             first = not any(t.role == role for t in tables)
             intro = "\n\n".join(page.source(b) for b in lead).strip() if (title or not first) and lead else None
-            tables.append(_table(block, role, title, intro))
-            tables[-1].level = level if title else 3
+            tables.append(_table(block, role, title, intro, level if title else 3))
             title, lead = None, []
         elif block.kind in ("paragraph", "list", "callout", "other"):
             lead.append(block)
     return tables
 
 
-def _table(block: Block, role: str, title: str | None, intro: str | None) -> Table:
+def _table(block: Block, role: str, title: str | None, intro: str | None, level: int) -> Table:
     first = [plain(c).lower() for c in block.rows[0]]
     bold = all(re.fullmatch(r"\*\*[^*]+\*\*", c.strip()) for c in block.rows[0])
     header = not block.html or block.th or bold or first[0] in _NAME_HEADERS or first[0].endswith(" name")
-    table = Table(block, role, title, intro, header)
+    table = Table(block, role, title, intro, header, level)
     titles = [plain(c) for c in block.rows[0]] if header else []
     is_properties = role == "event_properties" or bool(first and first[0].startswith(("propert", "parameter")))
     table.role = "event_properties" if header and is_properties else role
@@ -167,7 +167,6 @@ def carry(tables: list[Table], todo) -> Carried:
         layout = out.page["properties"]
         layout["layout"] = "per_event"
         del layout["groups"]
-        layout.pop("level", None) if layout.get("level") == 3 else None
     return out
 
 
@@ -240,7 +239,6 @@ def _event_group(table: Table, out: Carried, todo) -> dict:
     group["columns"] = _columns(table, todo)
     group["events"] = []
     kind = next((c for c in table.columns if c.show == "kind"), None)
-    described = next((c for c in table.columns if c.show == "description"), None)
     for line, row in table.data:
         name = plain(row[0]) if row else ""
         if not name:
@@ -252,7 +250,7 @@ def _event_group(table: Table, out: Carried, todo) -> dict:
         if name in out.lines:
             todo(line, "/events", f"{name!r} is listed twice (first on line {out.lines[name]}): kept the first")
             continue
-        description = cell_markdown(row[described.index]) if described and described.index < len(row) else ""
+        description = _cell_of(table, "description", row) or ""
         if not description:
             todo(line, "/events", f"{name!r} has no description: wrote a TODO")
         entry: dict = {"name": name, "description": description or "TODO: describe it"}
@@ -279,8 +277,6 @@ def _property_group(table: Table, out: Carried, todo) -> dict:
     group = _group_head(table, todo)
     group["columns"] = _columns(table, todo)
     group["properties"] = []
-    described = next((c for c in table.columns if c.show == "description"), None)
-    typed = next((c for c in table.columns if c.show == "type"), None)
     for line, row in table.data:
         raw_name = cell_markdown(row[0]) if row else ""
         name = plain(raw_name)
@@ -294,34 +290,52 @@ def _property_group(table: Table, out: Carried, todo) -> dict:
         key = property_key(name)
         while key in out.properties and _shown_name(out.properties[key], key) != name:
             key = key[:253] + "_2"
-        description = cell_markdown(row[described.index]) if described and described.index < len(row) else ""
         cells = _free_cells(table, row)
-        given_type = cell_markdown(row[typed.index]) if typed and typed.index < len(row) else None
-        prop = out.properties.get(key)
-        if prop is None:
-            prop = out.properties[key] = {"description": description or "TODO: describe it"}
-            if key != name:
-                prop["label"] = raw_name
-            types = json_types(given_type) if given_type is not None else None
-            if types:
-                prop["schema"] = {"type": types[0] if len(types) == 1 else types}
-            if given_type is not None and (not types or ", ".join(types) != given_type):
-                cells[typed.title] = given_type
-            if cells:
-                prop["cells"] = cells
+        if key not in out.properties:
+            out.properties[key] = _new_property(table, row, raw_name, key, cells, lambda m: todo(line, "/properties", m))
             group["properties"].append(key)
-            continue
-        shown = dict(prop.get("cells", {}))
-        if typed and given_type is not None and shown.get(typed.title, _shown_type(prop)) != given_type:
-            cells[typed.title] = given_type
-        own = {k: v for k, v in cells.items() if shown.get(k) != v}
-        row_entry: dict = {"name": key}
-        if description and description != prop["description"]:
-            row_entry["description"] = description
-        if own:
-            row_entry["cells"] = own
-        group["properties"].append(row_entry if len(row_entry) > 1 else key)
+        else:
+            group["properties"].append(_repeat_row(table, row, key, out.properties[key], cells))
     return group
+
+
+def _cell_of(table: Table, show: str, row: list[str]) -> str | None:
+    column = next((c for c in table.columns if c.show == show), None)
+    return cell_markdown(row[column.index]) if column and column.index < len(row) else None
+
+
+def _new_property(table: Table, row: list[str], raw_name: str, key: str, cells: dict, report) -> dict:
+    """A property as its first row says: description, label when the name is not its key, schema type and cells."""
+    description = _cell_of(table, "description", row)
+    if not description:
+        report(f"{key!r} has no description: wrote a TODO")
+    prop: dict = {"description": description or "TODO: describe it"}
+    if plain(raw_name) != key:
+        prop["label"] = raw_name
+    given = _cell_of(table, "type", row)
+    types = json_types(given) if given is not None else None
+    if types:
+        prop["schema"] = {"type": types[0] if len(types) == 1 else types}
+    if given is not None and (not types or ", ".join(types) != given):
+        cells[next(c.title for c in table.columns if c.show == "type")] = given
+    return prop | ({"cells": cells} if cells else {})
+
+
+def _repeat_row(table: Table, row: list[str], key: str, prop: dict, cells: dict) -> str | dict:
+    """A later row of a property: its name, or {name, description, cells} where it says something else."""
+    shown = dict(prop.get("cells", {}))
+    given = _cell_of(table, "type", row)
+    typed = next((c for c in table.columns if c.show == "type"), None)
+    if typed and given is not None and shown.get(typed.title, _shown_type(prop)) != given:
+        cells[typed.title] = given
+    own = {k: v for k, v in cells.items() if shown.get(k) != v}
+    description = _cell_of(table, "description", row)
+    entry: dict = {"name": key}
+    if description and description != prop["description"]:
+        entry["description"] = description
+    if own:
+        entry["cells"] = own
+    return entry if len(entry) > 1 else key
 
 
 def _shown_name(prop: dict, key: str) -> str:
