@@ -274,3 +274,9 @@ def test_the_readme_documents_every_rule():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     documented = re.findall(r"^\| `([a-z-]+)` \| ", readme.split("**Lint rules**", 1)[1], re.M)
     assert set(RULES) <= set(documented)
+
+
+def test_a_comment_for_a_rule_turned_off_is_not_reported_unused():
+    page = CLEAN.replace("sends engagement events", "sends engagement events, e.g. opens").replace(
+        "[Acme](", "<!-- srcfn-lint disable-next-line latin -- Acme's copy -->\n[Acme](", 1)
+    assert lint_page(parse_page(page, "page.md"), frozenset({"latin"})) == []

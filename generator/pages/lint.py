@@ -69,8 +69,9 @@ LATIN = {"e.g.": "for example", "eg.": "for example", "i.e.": "that is", "ie.": 
 def lint_page(page: Page, disabled: frozenset[str] = frozenset()) -> list[LintFinding]:
     ctx = context_of(page)
     directives = find_directives(page)
+    # Silencing first, so a comment for a rule turned off by --disable still counts as used.
     found = [f for check in CHECKS for f in check(page, ctx)
-             if f.rule not in disabled and not silenced(directives, f.rule, f.line)]
+             if not silenced(directives, f.rule, f.line) and f.rule not in disabled]
     if "lint-directive" not in disabled:
         found += [_f(page, line, col, "lint-directive", message)
                   for line, col, message in directive_problems(directives, set(RULES) - {"lint-directive"})]
