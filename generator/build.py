@@ -6,6 +6,7 @@ only ever see a complete model.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -85,14 +86,24 @@ def _properties(raw: dict, scope: Scope) -> dict[str, m.Property | None]:
         ptr = pointer_join("/properties", name)
         source = parse_value(prop["from"], ptr + "/from", scope) if "from" in prop else None
         if "schema" in prop:
-            try:
-                jsonschema.Draft202012Validator.check_schema(prop["schema"])
-            except jsonschema.SchemaError as exc:
-                scope.error(pointer_join(ptr, "schema", *exc.path), f"invalid JSON Schema: {exc.message}")
+            problem = _schema_problem(json.dumps(prop["schema"], sort_keys=True))
+            if problem:
+                scope.error(pointer_join(ptr, "schema", *problem[0]), f"invalid JSON Schema: {problem[1]}")
         broken = "from" in prop and source is None
         table[name] = None if broken else m.Property(name, prop["description"], source, prop.get("schema"),
                                                      prop.get("label"), tuple(prop.get("cells", {}).items()))
     return table
+
+
+@functools.lru_cache(maxsize=1024)
+def _schema_problem(canonical: str) -> tuple[tuple, str] | None:
+    """(path, message) of what makes a property's schema invalid, or None; by its canonical JSON, so the many
+    properties of a spec that share a schema (`{type: string}`) are checked once."""
+    try:
+        jsonschema.Draft202012Validator.check_schema(json.loads(canonical))
+    except jsonschema.SchemaError as exc:
+        return tuple(exc.path), exc.message
+    return None
 
 
 def _with_schemas(table: dict[str, m.Property | None], entries: tuple) -> dict[str, m.Property]:

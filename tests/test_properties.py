@@ -244,3 +244,14 @@ def test_generated_validation_at_each_keyword_boundary(validator_pair):
     expected = [reference.is_valid(b) for b in bodies]
     assert verdicts == expected
     assert 10 < sum(expected) < len(expected) - 10  # the table holds both valid and invalid instances
+
+
+def test_an_invalid_property_schema_is_located_at_each_property_that_has_it():
+    from specbuild import errors, spec
+    bad = {"description": "A field.", "schema": {"type": "strng"}}
+    events = [{"name": "Thing Done", "description": "Done.", "properties": ["a", "b"]}]
+    found = errors(spec(events=events, properties={"a": bad, "b": dict(bad), "c": {"description": "Fine.",
+                                                                                     "schema": {"type": "string"}}}))
+    schema_errors = [f for f in found if "invalid JSON Schema" in f]
+    assert [f.split(": ", 1)[0] for f in schema_errors] == ["/properties/a/schema/type", "/properties/b/schema/type"]
+    assert all("invalid JSON Schema: 'strng' is not valid under any of the given schemas" in f for f in schema_errors)
