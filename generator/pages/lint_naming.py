@@ -41,7 +41,7 @@ def _capitalised_mid_sentence(text: str, match: re.Match) -> bool:
     if _MASK in word or not re.fullmatch(r"[A-Z][a-z]+[,;]?", word):
         return False
     before = text[:match.start()].rstrip()
-    return bool(before) and not before.endswith((":", ".", "(", "-", "—", "!", "?")) and not before.endswith(_MASK + "(")
+    return bool(before) and not before.endswith((":", ".", "(", "-", "—", "!", "?"))
 
 
 def event_findings(ctx: Context) -> Iterator[tuple[int, str]]:
