@@ -72,6 +72,17 @@ def test_init_scaffolds_a_spec_that_generate_and_check_accept(cli, tmp_path):
     assert "region-unsupported" not in page
 
 
+def test_the_scaffold_page_example_works_once_uncommented(cli, tmp_path):
+    assert cli("init", "acme-mail", "--specs", "specs", cwd=tmp_path).exit_code == 0
+    spec = tmp_path / "specs" / "acme-mail" / "source.yaml"
+    text = spec.read_text()
+    example = text[text.index("# page:"):]
+    spec.write_text(text.replace(example, "\n".join(line[2:] for line in example.splitlines()) + "\n"))
+    assert cli("generate", cwd=tmp_path).exit_code == 0
+    page = (tmp_path / "build" / "acme-mail" / "index.md").read_text()
+    assert "### Email Opened\n\n| Property Name | Type   | Description          |\n" in page
+
+
 def test_init_never_overwrites(cli, tmp_path):
     assert cli("init", "acme", cwd=tmp_path).exit_code == 0
     again = cli("init", "acme", cwd=tmp_path)
