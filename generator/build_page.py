@@ -10,13 +10,12 @@ from . import model as m
 from .build_calls import describe_value
 
 NAME_TITLES = {"events": "Event Name", "properties": "Property Name", "traits": "Trait Name", "collections": "Collection"}
-SHOW_TITLES = {"description": "Description", "kind": "Type", "type": "Type", "required": "Required", "example": "Example"}
 # What each table can compute; a column without `show` shows each row's `cells` (traits have none).
 SHOWS = {"events": {"name", "description", "kind", None}, "collections": {"name", "description", None},
          "properties": {"name", "description", "type", "required", "example", None}, "traits": {"name", "description"}}
 
 
-def default_columns(table: str) -> tuple[m.Column, ...]:
+def _default_columns(table: str) -> tuple[m.Column, ...]:
     return m.Column("name", NAME_TITLES[table]), m.Column("description", "Description")
 
 
@@ -33,13 +32,12 @@ def build_layout(raw: dict, calls: list[m.Call], properties: dict[str, m.Propert
         properties=_property_tables(props, prop_columns, calls, properties, out),
         properties_level=props.get("level", 3),
         traits=_columns(page.get("traits", {}), "/page/traits", "traits", out),
-        collections=None if kinds else _columns(page.get("collections", {}), "/page/collections", "collections", out),
-        custom=bool(page))
+        collections=None if kinds else _columns(page.get("collections", {}), "/page/collections", "collections", out))
 
 
 def _columns(raw: dict, ptr: str, table: str, out: Collector) -> tuple[m.Column, ...]:
     if "columns" not in raw:
-        return default_columns(table)
+        return _default_columns(table)
     columns = tuple(m.Column(c.get("show"), c["title"]) for c in raw["columns"])
     for i, column in enumerate(columns):
         at = pointer_join(ptr, "columns", i)

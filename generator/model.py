@@ -218,7 +218,6 @@ class Layout:
     properties_level: int
     traits: tuple[Column, ...]
     collections: tuple[Column, ...] | None  # None: set calls are rows of the events table (it has a kind column)
-    custom: bool                   # anything but the template's layout
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def fits(text: str) -> bool:
     return 0 < len(text) <= 200 and text == text.strip() and not re.search(r"[\r\n\u2028\u2029]", text)
 
 
-def unescape(text: str) -> str:
+def _unescape(text: str) -> str:
     """Markdown source → the text it shows: backslash escapes undone (`IDENTIFY\\_USER` is IDENTIFY_USER)."""
     return _ESCAPED.sub(r"\1", text)
 
@@ -58,7 +58,7 @@ def plain(cell: str) -> str:
     """A cell's text without markup: links to their text, code and bold marks dropped, escapes undone."""
     text = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", cell)
     text = re.sub(r"(?<!\\)[`*]", "", text)
-    return " ".join(unescape(text).split())
+    return " ".join(_unescape(text).split())
 
 
 def cell_markdown(cell: str) -> str:
@@ -125,14 +125,14 @@ def _default_title(show: str | None, role: str, index: int) -> str:
     return "Description" if show == "description" else f"Column {index + 1}"
 
 
-def json_types(cell: str) -> list[str] | None:
+def _json_types(cell: str) -> list[str] | None:
     """The JSON types a Type cell names (`String`, `number, string`), or None when it says something else."""
     words = [w.strip().lower() for w in re.split(r",|/|\bor\b", plain(cell))]
     types = [_JSON_TYPES.get(w) for w in words]
     return None if not words or None in types else list(dict.fromkeys(types))
 
 
-def is_collection(name: str) -> bool:
+def _is_collection(name: str) -> bool:
     return bool(_COLLECTION.match(name))
 
 
@@ -258,7 +258,7 @@ def _event_group(table: Table, out: Carried, todo) -> dict:
         if kind and kind.index < len(row):
             value = cell_markdown(row[kind.index])
             if plain(value).lower() == "object":
-                if not is_collection(name):
+                if not _is_collection(name):
                     todo(line, "/events", f"object collection {name!r} is not a collection name (lowercase, digits "
                                           "and _): left out")
                     continue
@@ -313,7 +313,7 @@ def _new_property(table: Table, row: list[str], raw_name: str, key: str, cells: 
     if plain(raw_name) != key:
         prop["label"] = raw_name
     given = _cell_of(table, "type", row)
-    types = json_types(given) if given is not None else None
+    types = _json_types(given) if given is not None else None
     if types:
         prop["schema"] = {"type": types[0] if len(types) == 1 else types}
     if given is not None and (not types or ", ".join(types) != given):
