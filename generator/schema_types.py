@@ -51,11 +51,6 @@ def types_of(schema: Any, root: Any = None, depth: int = 0) -> Types | None:
     return found
 
 
-def union_of(schemas: list[Any], root: Any = None) -> Types | None:
-    options = [types_of(s, root) for s in schemas]
-    return None if not options or any(o is None for o in options) else frozenset().union(*options)
-
-
 def _widen(types: frozenset) -> frozenset:
     """An integer is a number too: a schema saying `number` allows integers."""
     return types | {"integer"} if "number" in types else types
