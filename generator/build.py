@@ -42,8 +42,7 @@ def build_spec(raw: dict, out: Collector, rel_path: str, read_file: ReadFile) ->
     if out.errors:
         return None
     properties = _with_schemas(properties, entries)
-    calls = [c for e in entries for c in m.flatten(e) if isinstance(c, m.Call)]
-    layout = build_layout(raw, calls, properties, out)
+    layout = build_layout(raw, m.calls_of(entries), properties, out)
     if out.errors:
         return None
     return m.Spec(

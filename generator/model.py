@@ -238,7 +238,7 @@ class Spec:
     @property
     def calls(self) -> list[Call]:
         """Every call, groups flattened, in spec order."""
-        return [c for e in self.entries for c in flatten(e) if isinstance(c, Call)]
+        return calls_of(self.entries)
 
     @property
     def track_calls(self) -> list[Call]:
@@ -252,6 +252,11 @@ class Spec:
     @property
     def function_calls(self) -> list[FunctionCalls]:
         return [c for e in self.entries for c in flatten(e) if isinstance(c, FunctionCalls)]
+
+
+def calls_of(entries: tuple[Entry, ...]) -> list[Call]:
+    """Every call of these entries, groups flattened, in order (function entries left out)."""
+    return [c for e in entries for c in flatten(e) if isinstance(c, Call)]
 
 
 def flatten(entry: Entry):

@@ -22,14 +22,14 @@ _TRIGGER = re.compile(r"^- Identify calls: (?:every webhook|the (?P<hooks>.+?) w
 _CODE = re.compile(r"`([^`]+)`")
 
 
-def identity_rules(placed: list[Placed], name: str, events: list[str]) -> dict | None:
-    """The identity rules of a paragraph made only of srcfn's identity sentences; None when there is none."""
+def identity_rules(placed: list[Placed], name: str, events: list[str]) -> tuple[int, dict] | None:
+    """(page line, identity rules) of a paragraph made only of srcfn's identity sentences; None when there is none."""
     for p in placed:
         if p.role != "stream" or p.block.kind != "paragraph" or not re.search(r"`(userId|anonymousId)`", p.block.text):
             continue
         rules = _rules(p.block.text, name, events)
         if rules:
-            return rules
+            return p.block.line, rules
     return None
 
 
@@ -93,11 +93,17 @@ def identify_hooks(page: Page, placed: list[Placed]) -> tuple[list[str] | None, 
     return None, False
 
 
+def is_traits_table(p: Placed) -> bool:
+    """The Stream section's traits table (`Trait Name | Description`), as srcfn writes it."""
+    rows = p.block.rows
+    return p.role == "stream" and p.block.kind == "table" and bool(rows) and plain(rows[0][0]).lower() == "trait name"
+
+
 def traits_rows(placed: list[Placed]) -> list[tuple[int, str, str]]:
-    """(page line, name, description) of the Stream section's traits table (`Trait Name | Description`)."""
+    """(page line, name, description) of the rows of the traits table."""
     for p in placed:
-        rows = p.block.rows
-        if p.role == "stream" and p.block.kind == "table" and rows and plain(rows[0][0]).lower() == "trait name":
+        if is_traits_table(p):
+            rows = p.block.rows
             return [(line, plain(row[0]), " ".join(row[-1].replace("\\|", "|").split()))
                     for line, row in zip(p.block.row_lines[1:], rows[1:]) if row]
     return []

@@ -13,8 +13,8 @@ from ...core.findings import Finding
 from ...core.segment import TEMPLATE_SECTIONS, UTM
 from ..markdown import unclosed_block
 from ..render_page import AUTHENTICITY_NOTE
-from .import_stream import identify_hooks, identity_rules, traits_rows
-from .import_tables import Carried, carry, find_tables, plain
+from .import_stream import identify_hooks, identity_rules, is_traits_table, traits_rows
+from .import_tables import Carried, carry, find_tables
 from .parse import Block, Page
 from .sections import Placed, place, role_of
 
@@ -229,10 +229,9 @@ def _hook(name: str) -> str:
 
 
 def _identity(placed: list[Placed], name: str, events: list[str], todo) -> dict:
-    rules = identity_rules(placed, name, events)
-    if rules:
-        line = next(p.block.line for p in placed if p.role == "stream" and "`" in p.block.text and
-                    re.search(r"`(userId|anonymousId)`", p.block.text))
+    found = identity_rules(placed, name, events)
+    if found:
+        line, rules = found
         todo(line, "/identity", "identity rules: the page's words are each rule's describe; write the value each "
                                 "rule reads (a placeholder now)")
         return rules
@@ -295,9 +294,8 @@ def _events(carried: Carried, identify: dict | None, todo) -> list[dict]:
 def _left_behind(page: Page, placed: list[Placed], todo) -> None:
     """Report the tables the spec does not carry: those of the sections the template writes itself."""
     for p in placed:
-        traits = p.role == "stream" and plain(p.block.rows[0][0]).lower() == "trait name" if p.block.rows else False
         if p.block.kind == "table" and p.role in ("top", "getting_started", "stream", "adding_destinations") \
-                and not traits:
+                and not is_traits_table(p):
             rows = len(p.block.rows)
             todo(p.block.line, "/extra_sections", f"a table of {rows} row{'s' if rows != 1 else ''} in the "
                  f"{TEMPLATE_SECTIONS.get(p.role, 'introduction')!r} section is not carried over (the template writes "

@@ -16,7 +16,7 @@ from .lint_context import Context, context_of
 from .lint_directives import directive_problems, find_directives, silenced
 from .lint_naming import event_findings, heading_findings, property_findings
 from .parse import Page
-from .sections import place, role_of
+from .sections import role_of
 
 REQUIRED = ("getting_started", "stream", "events", "adding_destinations")  # Event Properties may be left out
 NAMING_RULES = frozenset({"event-case", "property-case"})  # also spec warnings, located in the spec
@@ -115,9 +115,9 @@ def _blank_first_cell(lines: list[str], index: int, html: bool) -> None:
         lines[index] = match.group(1) + " " * len(match.group(2)) + lines[index][match.end():]
 
 
-def _words(page: Page, ctx: Context, pattern: re.Pattern, rule: str,
+def _words(page: Page, lines: list[tuple[int, str]], pattern: re.Pattern, rule: str,
            say: Callable[[re.Match], str | None]) -> Iterator[LintFinding]:
-    for n, line in _prose_lines(page, ctx):
+    for n, line in lines:
         for m in pattern.finditer(line):
             message = say(m)
             if message:
@@ -171,11 +171,11 @@ def check_raw_text(page: Page, ctx: Context) -> Iterator[LintFinding]:
                      f"curly quote in {m.group(0)}: kramdown drops the attribute; write {{:target=\"_blank\"}}")
         for m in re.finditer(r"\]\(([^()\s:]+@[^()\s]+)\)", line):
             yield _f(page, n, m.start(1) + 1, "mailto", f"email link ({m.group(1)}) needs mailto:: write (mailto:{m.group(1)})")
-    yield from _utm(page)
+    yield from _utm(page, ctx)
 
 
-def _utm(page: Page) -> Iterator[LintFinding]:
-    for p in place(page):
+def _utm(page: Page, ctx: Context) -> Iterator[LintFinding]:
+    for p in ctx.placed:
         if p.role != "top" or p.block.kind != "paragraph":
             continue
         for m in re.finditer(r"\]\((https?://[^()\s]+)\)", p.block.text):
@@ -190,14 +190,15 @@ def _utm(page: Page) -> Iterator[LintFinding]:
 
 
 def check_style(page: Page, ctx: Context) -> Iterator[LintFinding]:
-    yield from _words(page, ctx, re.compile(r"\b(we|our|ours|us|let's|we're|we've|we'll)\b", re.I), "first-person",
+    lines = _prose_lines(page, ctx)  # once for the three word rules
+    yield from _words(page, lines, re.compile(r"\b(we|our|ours|us|let's|we're|we've|we'll)\b", re.I), "first-person",
                       lambda m: None if m.group(0) == "US" else
                       f"first person {m.group(0)!r}: write in the third person, naming who acts ({ctx.name or 'the partner'}, "
                       "Segment, or you for the reader)")
-    yield from _words(page, ctx, re.compile(r"(?<![\w.])(e\.g\.?|i\.e\.?|eg\.|ie\.|etc\.)(?!\w)", re.I), "latin",
+    yield from _words(page, lines, re.compile(r"(?<![\w.])(e\.g\.?|i\.e\.?|eg\.|ie\.|etc\.)(?!\w)", re.I), "latin",
                       lambda m: f"Latin abbreviation {m.group(0)!r}: write {LATIN[m.group(0).lower().rstrip('.') + '.']!r}")
     # Bold text names UI elements (the **Setup** tab): the word list does not apply to it.
-    yield from _words(page, ctx, re.compile(r"\*\*[^*]+\*\*|\b(" + "|".join(SUBSTITUTIONS) + r")\b|(?<=\s)&(?=\s)", re.I),
+    yield from _words(page, lines, re.compile(r"\*\*[^*]+\*\*|\b(" + "|".join(SUBSTITUTIONS) + r")\b|(?<=\s)&(?=\s)", re.I),
                       "substitutions", lambda m: None if m.group(0).startswith("**")
                       else f"{m.group(0)!r}: write {SUBSTITUTIONS.get(m.group(0).lower(), 'and')}")
 
@@ -215,8 +216,7 @@ def check_naming(page: Page, ctx: Context) -> Iterator[LintFinding]:
 
 
 def check_tables(page: Page, ctx: Context) -> Iterator[LintFinding]:
-    placed = place(page)
-    events_heading = next((p.block for p in placed if p.block.kind == "heading" and p.role == "events"), None)
+    events_heading = next((p.block for p in ctx.placed if p.block.kind == "heading" and p.role == "events"), None)
     events_tables = [t for t in ctx.tables if t.role == "events"]
     if events_heading and not any(t.data for t in events_tables):
         yield _f(page, events_heading.line, 1, "events-table",
@@ -230,7 +230,7 @@ def check_tables(page: Page, ctx: Context) -> Iterator[LintFinding]:
                 if "_" in named and named not in properties:
                     yield _f(page, line, 1, "missing-property", f"{named!r} is named in {event!r} but not in the "
                                                                 f"properties table: add a `{named}` row to it")
-    for p in placed:
+    for p in ctx.placed:
         if p.block.kind == "table" and p.block.html:
             yield _f(page, p.block.line, 1, "html-table", "HTML table: write it as a pipe table (| Name | Description |), "
                                                           "as the template does (warning)")
